@@ -1,0 +1,35 @@
+// Builds dist/ with esbuild: one ESM bundle split per command, so each command loads only its own
+// code, and writes schema.json from the policy schema.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { build } from 'esbuild';
+
+const root = new URL('..', import.meta.url);
+const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
+
+rmSync(new URL('dist', root), { recursive: true, force: true });
+await build({
+  absWorkingDir: root.pathname,
+  entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts', schema: 'src/config/schema-json.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  minifySyntax: true,
+  minifyWhitespace: true,
+  legalComments: 'none',
+  sourcemap: false,
+  // Heavy modules used only off the hot paths stay external and load from node_modules on demand.
+  external: ['cosmiconfig', 'execa', '@valibot/to-json-schema'],
+  define: { __AGENTPOLICY_VERSION__: JSON.stringify(pkg.version) },
+  chunkNames: 'chunks/[name]-[hash]',
+  // Bundled CommonJS code calls require(); give it one.
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  },
+  logLevel: 'warning',
+});
+
+const { policyJsonSchema } = await import(new URL('dist/schema.js', root).href);
+writeFileSync(new URL('schema.json', root), `${JSON.stringify(policyJsonSchema(), null, 2)}\n`);

@@ -1,0 +1,21 @@
+// The command table. Summaries live here so `--help` loads no command; each command's module is
+// imported only when that command runs.
+import type { Io } from './io.js';
+
+export interface Globals {
+  debug: boolean;
+  profile?: string;
+}
+
+export interface CommandModule {
+  /** Full help text for `agentpolicy <command> --help`. */
+  usage: string;
+  run: (argv: string[], io: Io, globals: Globals) => Promise<number>;
+}
+
+export const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  config: {
+    summary: 'Print the resolved policy and where each value came from',
+    load: () => import('./commands/config.js'),
+  },
+};

@@ -1,0 +1,25 @@
+import type * as v from 'valibot';
+import type { ChangeSet, CommitMessage, RefUpdate, RuleId, RuleReport, Severity } from '../types.js';
+
+/** The kinds of input a rule can judge; a rule implements a check for each kind it lists. */
+export type RuleInput = 'change' | 'message' | 'push' | 'command';
+
+export interface RuleMeta<S extends v.GenericSchema = v.GenericSchema> {
+  id: RuleId;
+  description: string;
+  defaultSeverity: Severity;
+  inputs: RuleInput[];
+  /** Options schema; every option has a default, so `v.parse(options, {})` gives the defaults. */
+  options: S;
+  /** What to do instead, shown with every finding. */
+  hint: string;
+}
+
+/** Context for change-set checks: whether the set is a single commit or a whole range. */
+export interface ChangeContext {
+  scope: 'commit' | 'range';
+}
+
+export type CheckChange<O> = (change: ChangeSet, options: O, context: ChangeContext) => RuleReport[];
+export type CheckMessage<O> = (message: CommitMessage, options: O) => RuleReport[];
+export type CheckPush<O> = (updates: RefUpdate[], options: O) => RuleReport[];

@@ -1,0 +1,178 @@
+// Plain data shared by every layer. No imports, no behaviour: adapters turn the world into these
+// shapes, rules and the engine turn them into findings and decisions.
+
+export type Severity = 'warn' | 'error';
+export type SeverityOrOff = Severity | 'off';
+
+/** The ids of the built-in rules. Kebab-case, as in ESLint. */
+export type RuleId =
+  | 'commit-message'
+  | 'edit-only'
+  | 'forbidden-content'
+  | 'max-diff-lines'
+  | 'no-branch-deletion'
+  | 'no-deletions'
+  | 'no-destructive-git'
+  | 'no-force-push'
+  | 'no-hook-bypass'
+  | 'no-new-suppressions'
+  | 'no-test-tampering'
+  | 'protected-paths'
+  | 'scope';
+
+/** One finding of one rule. `line` is a line of the new file for content findings. */
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  message: string;
+  file?: string;
+  line?: number;
+  hint?: string;
+  /** The commit the finding belongs to, for range checks. */
+  commit?: string;
+}
+
+/** What a rule's check returns; the engine adds the rule id and the configured severity. */
+export interface RuleReport {
+  message: string;
+  file?: string;
+  line?: number;
+  /** Overrides the rule's default fix hint. */
+  hint?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The resolved policy
+
+export interface RuleSetting {
+  severity: Severity;
+  options: Record<string, unknown>;
+}
+
+export type VerifyHook = 'pre-commit' | 'pre-push' | 'ci';
+
+export interface VerifyStep {
+  name: string;
+  run: string;
+  on: VerifyHook[];
+  /** Globs: the step runs only when a changed path matches one. Empty: always. */
+  when: string[];
+  /** Milliseconds. */
+  timeout: number;
+  parallel: boolean;
+  /** 'staged' runs on a copy of exactly what is being committed; 'worktree' in the work tree. */
+  mode: 'staged' | 'worktree';
+}
+
+export interface ShellPattern {
+  /** argv prefix; each element is a literal or a list of alternatives; '*' matches any one word. */
+  pattern: (string | string[])[];
+  reason: string;
+  examples: { match: string[]; notMatch: string[] };
+}
+
+export interface ShellSettings {
+  deny: ShellPattern[];
+  allow: ShellPattern[];
+  /** What a command that cannot be analysed gets. */
+  onError: 'deny' | 'ask';
+  /** Extra directories (absolute, ~ allowed) where deletion is always fine. */
+  tempDirs: string[];
+}
+
+export interface ResolvedPolicy {
+  /** Only the rules that are on. */
+  rules: Partial<Record<RuleId, RuleSetting>>;
+  verify: VerifyStep[];
+  /** Set when the steps come from VERIFY.md: the file to read them from, relative to the root. */
+  verifyFrom?: string;
+  /** Settings for the steps read from `verifyFrom`. */
+  verifyFromSettings?: Pick<VerifyStep, 'on' | 'timeout' | 'mode'>;
+  shell: ShellSettings;
+  /** Files the policy came from, in load order (presets as `agentpolicy:<name>`). */
+  sources: string[];
+  /** Selected profile, if any. */
+  profile?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Change sets (from git)
+
+export type FileStatus =
+  | 'added'
+  | 'modified'
+  | 'deleted'
+  | 'renamed'
+  | 'copied'
+  | 'type-changed'
+  | 'unmerged';
+
+export interface ChangedLine {
+  /** Line number in the new file for added lines, in the old file for removed lines. */
+  line: number;
+  text: string;
+}
+
+export interface FileChange {
+  status: FileStatus;
+  path: string;
+  /** Source path of a rename or copy. */
+  oldPath?: string;
+  /** Rename or copy similarity, 0-100. */
+  similarity?: number;
+  added: number;
+  deleted: number;
+  binary: boolean;
+  oldMode?: string;
+  newMode?: string;
+  symlink: boolean;
+  submodule: boolean;
+  /** Present when a content rule asked for hunks. */
+  addedLines?: ChangedLine[];
+  removedLines?: ChangedLine[];
+}
+
+export interface ChangeSet {
+  source: 'staged' | 'worktree' | 'commit' | 'range';
+  /** For commits: the commit id; for ranges: `base..head`. */
+  id?: string;
+  files: FileChange[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commit messages and pushes
+
+export interface CommitMessage {
+  /** The message with comment lines and the scissors part removed. */
+  text: string;
+  /** What kind of commit git is making, when known. */
+  kind: 'normal' | 'merge' | 'revert' | 'fixup' | 'squash' | 'amend';
+}
+
+export interface RefUpdate {
+  localRef: string;
+  localOid: string;
+  remoteRef: string;
+  remoteOid: string;
+  /** The ref is being deleted on the remote. */
+  deletion: boolean;
+  /** A non-fast-forward update of an existing remote ref. */
+  force: boolean;
+  /** The remote ref does not exist yet. */
+  creation: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decisions (the agent guard)
+
+export type Verdict = 'allow' | 'deny' | 'ask';
+
+export interface Decision {
+  verdict: Verdict;
+  /** The rule that decided; absent when allowed. */
+  rule?: string;
+  reason?: string;
+  /** A safer way to reach the same goal. */
+  alternative?: string;
+  findings: Finding[];
+}
