@@ -15,3 +15,8 @@ export async function loadResolution(root: string, globals: Globals) {
   const { resolvePolicy } = await import('../config/resolve.js');
   return resolvePolicy(root, globals.profile ? { profile: globals.profile } : {});
 }
+
+/** The resolved policy for a command that only needs the policy (the hot paths use this). */
+export async function loadPolicy(root: string, globals: Globals) {
+  return (await loadResolution(root, globals)).policy;
+}
