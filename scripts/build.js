@@ -21,7 +21,7 @@ await build({
   legalComments: 'none',
   sourcemap: false,
   // Heavy modules used only off the hot paths stay external and load from node_modules on demand.
-  external: ['cosmiconfig', 'execa', '@valibot/to-json-schema'],
+  external: ['cosmiconfig', 'execa', 'husky', '@valibot/to-json-schema'],
   define: { __AGENTPOLICY_VERSION__: JSON.stringify(pkg.version) },
   chunkNames: 'chunks/[name]-[hash]',
   // Bundled CommonJS code calls require(); give it one.

@@ -14,6 +14,11 @@ export interface CommandModule {
 }
 
 export const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  init: { summary: 'Write a policy and install the git hooks', load: () => import('./commands/init.js') },
+  doctor: {
+    summary: 'Check the policy, the hooks and the environment',
+    load: () => import('./commands/doctor.js'),
+  },
   config: {
     summary: 'Print the resolved policy and where each value came from',
     load: () => import('./commands/config.js'),

@@ -1,0 +1,192 @@
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
+import { HOOK_NAMES, hasHookBlock } from '../../adapters/hook-scripts.js';
+import { isAgentPolicyError } from '../../errors.js';
+import { git } from '../../git/exec.js';
+import { oneOf, parseCommandArgs } from '../args.js';
+import type { Globals } from '../commands.js';
+import { loadResolution, repositoryRoot } from '../context.js';
+import { type Io, paint, useColor } from '../io.js';
+
+export const usage = `Usage: agentpolicy doctor [--format text|json]
+
+Checks that the guardrails are really in force here: the policy loads, the git hooks are present,
+executable, reachable through core.hooksPath and call a binary that exists, every linked worktree
+gets them too, and Node and git are recent enough. Prints a fix for each problem; exit 1 if any.
+`;
+
+interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+}
+
+export async function run(argv: string[], io: Io, globals: Globals): Promise<number> {
+  const { values } = parseCommandArgs('doctor', argv, { format: { type: 'string' } }, false);
+  const format = oneOf('doctor', 'format', values.format, ['text', 'json'] as const, 'text');
+  const root = repositoryRoot(io, 'doctor');
+  const checks: Check[] = [
+    await checkPolicy(root, globals),
+    ...checkHooks(root),
+    ...checkWorktrees(root),
+    checkNode(),
+    checkGit(root),
+  ];
+  const problems = checks.filter((check) => !check.ok);
+  if (format === 'json') {
+    io.stdout(`${JSON.stringify({ ok: problems.length === 0, checks }, null, 2)}\n`);
+  } else {
+    const p = paint(useColor(io, 'stdout'));
+    for (const check of checks) {
+      io.stdout(`${check.ok ? p.green('ok  ') : p.red('FAIL')}  ${check.name}: ${check.detail}\n`);
+      if (check.fix) io.stdout(`      ${p.cyan('fix:')} ${check.fix}\n`);
+    }
+    io.stdout(problems.length ? `\n${problems.length} problem(s) found.\n` : '\nAll checks passed.\n');
+  }
+  return problems.length ? 1 : 0;
+}
+
+async function checkPolicy(root: string, globals: Globals): Promise<Check> {
+  try {
+    const { policy } = await loadResolution(root, globals);
+    const count = Object.keys(policy.rules).length;
+    return {
+      name: 'policy',
+      ok: true,
+      detail: `${count} rules on, from ${policy.sources.map((s) => relative(root, s) || s).join(' → ')}`,
+    };
+  } catch (error) {
+    if (!isAgentPolicyError(error)) throw error;
+    return {
+      name: 'policy',
+      ok: false,
+      detail: error.message.split('\n').join(' '),
+      fix: 'fix the policy file as the message says, or run `agentpolicy init`',
+    };
+  }
+}
+
+function hooksFolder(root: string): { folder: string; hooksPath: string; origin: string } {
+  const line = git(['config', '--show-origin', '--get', 'core.hooksPath'], {
+    cwd: root,
+    okStatus: [1],
+  }).stdout.trim();
+  if (!line) {
+    const folder = git(['rev-parse', '--path-format=absolute', '--git-path', 'hooks'], {
+      cwd: root,
+    }).stdout.trim();
+    return { folder, hooksPath: '', origin: '' };
+  }
+  const [origin = '', hooksPath = ''] = line.split('\t');
+  return { folder: isAbsolute(hooksPath) ? hooksPath : join(root, hooksPath), hooksPath, origin };
+}
+
+function checkHooks(root: string): Check[] {
+  const { folder, hooksPath, origin } = hooksFolder(root);
+  const checks: Check[] = [];
+  const local =
+    origin.startsWith('file:.git/config') ||
+    origin.includes('/.git/config') ||
+    origin.includes('config.worktree');
+  if (hooksPath && !local) {
+    checks.push({
+      name: 'core.hooksPath',
+      ok: false,
+      detail: `set to ${hooksPath} in ${origin.replace(/^file:/, '')}, which overrides this repository's hooks`,
+      fix: `git config --global --unset core.hooksPath (or remove it from ${origin.replace(/^file:/, '')}), then agentpolicy init --hooks`,
+    });
+  }
+  const husky = hooksPath === '.husky/_';
+  for (const name of HOOK_NAMES) {
+    const runner = join(folder, name);
+    const script = husky ? join(root, '.husky', name) : runner;
+    const shown = relative(root, script) || script;
+    const problem = hookProblem(runner, script, husky);
+    checks.push(
+      problem
+        ? { name: `hook ${name}`, ok: false, detail: `${shown}: ${problem}`, fix: 'agentpolicy init --hooks' }
+        : { name: `hook ${name}`, ok: true, detail: `${shown} runs agentpolicy` },
+    );
+  }
+  const bin = join(root, 'node_modules', '.bin', 'agentpolicy');
+  checks.push(
+    isExecutable(bin)
+      ? { name: 'binary', ok: true, detail: 'node_modules/.bin/agentpolicy is installed' }
+      : {
+          name: 'binary',
+          ok: false,
+          detail: 'node_modules/.bin/agentpolicy is missing: every hook will block',
+          fix: 'npm install --save-dev agentpolicy',
+        },
+  );
+  return checks;
+}
+
+function hookProblem(runner: string, script: string, husky: boolean): string | undefined {
+  if (!existsSync(runner)) return husky ? 'husky is not set up here (.husky/_ is missing)' : 'missing';
+  if (!isExecutable(runner)) return 'not executable, so git skips it';
+  if (!existsSync(script)) return 'missing: husky exits 0 without it, so nothing is checked';
+  const text = readFileSync(script, 'utf8');
+  if (!hasHookBlock(text)) return 'does not call agentpolicy';
+  return undefined;
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function checkWorktrees(root: string): Check[] {
+  const out = git(['worktree', 'list', '--porcelain', '-z'], { cwd: root }).stdout;
+  const paths = out
+    .split('\0')
+    .filter((field) => field.startsWith('worktree '))
+    .map((field) => field.slice('worktree '.length))
+    .filter((path) => path !== root);
+  return paths.map((path) => {
+    if (!existsSync(path)) {
+      return {
+        name: 'worktree',
+        ok: false,
+        detail: `${path} is gone but still registered`,
+        fix: 'git worktree prune',
+      };
+    }
+    const hooksPath = git(['config', '--get', 'core.hooksPath'], { cwd: path, okStatus: [1] }).stdout.trim();
+    const folder = hooksPath ? (isAbsolute(hooksPath) ? hooksPath : join(path, hooksPath)) : '';
+    if (hooksPath && !existsSync(folder)) {
+      return {
+        name: 'worktree',
+        ok: false,
+        detail: `${path}: core.hooksPath ${hooksPath} does not exist there, so git runs no hooks`,
+        fix: `cd ${path} && npm install (or agentpolicy init --hooks)`,
+      };
+    }
+    return { name: 'worktree', ok: true, detail: `${path} gets the hooks` };
+  });
+}
+
+function checkNode(): Check {
+  const major = Number(process.versions.node.split('.')[0]);
+  return major >= 20
+    ? { name: 'node', ok: true, detail: `v${process.versions.node}` }
+    : {
+        name: 'node',
+        ok: false,
+        detail: `v${process.versions.node} is too old`,
+        fix: 'install Node.js 20 or newer',
+      };
+}
+
+function checkGit(root: string): Check {
+  const version = git(['--version'], { cwd: root }).stdout.trim();
+  const [major = 0, minor = 0] = (/(\d+)\.(\d+)/.exec(version) ?? []).slice(1).map(Number);
+  return major > 2 || (major === 2 && minor >= 31)
+    ? { name: 'git', ok: true, detail: version }
+    : { name: 'git', ok: false, detail: `${version} is too old`, fix: 'install git 2.31 or newer' };
+}

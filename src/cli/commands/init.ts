@@ -1,0 +1,189 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative } from 'node:path';
+import husky from 'husky';
+import { HOOK_NAMES, type HookName, hookBlock, mergeHookScript } from '../../adapters/hook-scripts.js';
+import { findPolicyFile } from '../../config/load.js';
+import { suggestion } from '../../config/names.js';
+import { PRESETS } from '../../config/resolve.js';
+import { UsageError } from '../../errors.js';
+import { git } from '../../git/exec.js';
+import { packageRoot } from '../../package-root.js';
+import { parseCommandArgs } from '../args.js';
+import type { Globals } from '../commands.js';
+import { repositoryRoot } from '../context.js';
+import { type Io, paint, useColor } from '../io.js';
+
+export const usage = `Usage: agentpolicy init [--preset NAME] [--hooks] [--dry-run]
+
+Sets agentpolicy up in this repository, without clobbering anything:
+  - writes .agentpolicyrc from the preset, unless the repository already has a policy;
+  - installs the git hooks (pre-commit, commit-msg, pre-push, pre-merge-commit) through husky:
+    our part of each .husky/<hook> script is a marked block that calls the locally installed
+    binary (never npx); existing hook lines and an existing husky setup are kept;
+  - adds a "prepare" script to package.json so a fresh clone gets the hooks on npm install.
+Running it again changes nothing.
+
+Options:
+  --preset NAME  recommended (default), strict or fast-model
+  --hooks        Only (re)install the hooks (what the "prepare" script runs)
+  --dry-run      Print what would change; change nothing
+`;
+
+interface Action {
+  path: string;
+  what: string;
+  changed: boolean;
+  write?: () => void;
+}
+
+export async function run(argv: string[], io: Io, _globals: Globals): Promise<number> {
+  const { values } = parseCommandArgs(
+    'init',
+    argv,
+    { preset: { type: 'string' }, 'dry-run': { type: 'boolean' }, hooks: { type: 'boolean' } },
+    false,
+  );
+  const preset = values.preset ?? 'recommended';
+  if (!Object.hasOwn(PRESETS, preset)) {
+    throw new UsageError(
+      `init: unknown preset "${preset}".${suggestion(preset, Object.keys(PRESETS))} Presets: ${Object.keys(PRESETS).join(', ')}.`,
+    );
+  }
+  const root = repositoryRoot(io, 'init');
+  const actions: Action[] = [];
+  if (!values.hooks) actions.push(await planPolicy(root, preset));
+  actions.push(...planHooks(root));
+  if (!values.hooks) {
+    const prepare = planPrepareScript(root);
+    if (prepare) actions.push(prepare);
+  }
+
+  const p = paint(useColor(io, 'stdout'));
+  const dryRun = Boolean(values['dry-run']);
+  for (const action of actions) {
+    if (action.changed && !dryRun) action.write?.();
+    const mark = action.changed ? (dryRun ? p.yellow('would') : p.green('done')) : p.dim('kept');
+    if (!values.hooks || action.changed) io.stdout(`${mark.padEnd(4)}  ${action.path}: ${action.what}\n`);
+  }
+  if (!values.hooks && !dryRun) {
+    io.stdout(`\n${p.bold('Next:')} commit the policy and .husky/, then run \`agentpolicy doctor\`.\n`);
+  }
+  return 0;
+}
+
+async function planPolicy(root: string, preset: string): Promise<Action> {
+  const existing = await findPolicyFile(root).catch(() => ({ filepath: 'the existing policy file' }));
+  if (existing) {
+    return {
+      path: relative(root, existing.filepath) || existing.filepath,
+      what: 'policy exists, left as it is',
+      changed: false,
+    };
+  }
+  const path = join(root, '.agentpolicyrc');
+  const content = `${JSON.stringify({ $schema: './node_modules/agentpolicy/schema.json', extends: `agentpolicy:${preset}` }, null, 2)}\n`;
+  return {
+    path: '.agentpolicyrc',
+    what: `policy written (extends agentpolicy:${preset})`,
+    changed: true,
+    write: () => writeFileSync(path, content),
+  };
+}
+
+/** Where the hook scripts live: husky's user scripts, or the folder core.hooksPath names. */
+function hookScriptsFolder(root: string): { folder: string; husky: boolean; setUp: boolean } {
+  const hooksPath = git(['config', '--get', 'core.hooksPath'], { cwd: root, okStatus: [1] }).stdout.trim();
+  if (hooksPath === '' || hooksPath === '.husky/_' || hooksPath === '.husky') {
+    const runners = ['h', ...HOOK_NAMES].map((name) => join(root, '.husky/_', name));
+    const setUp =
+      hooksPath === '.husky/_' &&
+      runners.every((path) => existsSync(path) && (statSync(path).mode & 0o111) !== 0);
+    return { folder: join(root, '.husky'), husky: true, setUp };
+  }
+  return { folder: isAbsolute(hooksPath) ? hooksPath : join(root, hooksPath), husky: false, setUp: true };
+}
+
+function planHooks(root: string): Action[] {
+  const { folder, husky, setUp } = hookScriptsFolder(root);
+  const actions: Action[] = [];
+  if (husky && !setUp) {
+    actions.push({
+      path: '.husky/_',
+      what: 'husky set up (core.hooksPath = .husky/_)',
+      changed: true,
+      write: () => installHusky(root),
+    });
+  }
+  const legacyHooks = git(['rev-parse', '--path-format=absolute', '--git-common-dir'], {
+    cwd: root,
+  }).stdout.trim();
+  for (const name of HOOK_NAMES) {
+    const path = join(folder, name);
+    const existing = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+    const shim = readFileSync(join(packageRoot(), 'hooks', name), 'utf8');
+    let { content, changed } = mergeHookScript(existing, hookBlock(name, shim));
+    if (existing === undefined) {
+      if (!husky) content = `#!/bin/sh\n${content}`;
+      content += carryOverLegacyHook(husky, join(legacyHooks, 'hooks', name), name);
+    }
+    const shown = relative(root, path) || path;
+    const executable = existing !== undefined && (statSync(path).mode & 0o111) !== 0;
+    actions.push({
+      path: shown,
+      what: changed
+        ? existing === undefined
+          ? 'hook created'
+          : 'agentpolicy block added, other lines kept'
+        : 'hook already installed',
+      changed: changed || (!husky && !executable),
+      write: () => {
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, content);
+        chmodSync(path, 0o755);
+      },
+    });
+  }
+  return actions;
+}
+
+/** A hook in .git/hooks stops running once core.hooksPath points at husky: keep calling it. */
+function carryOverLegacyHook(husky: boolean, legacy: string, name: HookName): string {
+  if (!husky || !existsSync(legacy) || (statSync(legacy).mode & 0o111) === 0) return '';
+  return `\n# The ${name} hook that was in .git/hooks before agentpolicy set up husky:\n"$(git rev-parse --git-common-dir)/hooks/${name}" "$@"\n`;
+}
+
+function installHusky(root: string): void {
+  // husky's installer works on the current directory.
+  const previous = process.cwd();
+  process.chdir(root);
+  try {
+    const message = husky('.husky');
+    if (message) throw new UsageError(`init: husky could not set up the hooks: ${message}`);
+  } finally {
+    process.chdir(previous);
+  }
+}
+
+function planPrepareScript(root: string): Action | undefined {
+  const path = join(root, 'package.json');
+  if (!existsSync(path)) return undefined;
+  const text = readFileSync(path, 'utf8');
+  const manifest = JSON.parse(text) as { scripts?: Record<string, string> };
+  const prepare = manifest.scripts?.prepare;
+  if (prepare && /\b(husky|agentpolicy)\b/.test(prepare)) {
+    return {
+      path: 'package.json',
+      what: `"prepare" already installs the hooks (${prepare})`,
+      changed: false,
+    };
+  }
+  const command = 'agentpolicy init --hooks';
+  manifest.scripts = { ...manifest.scripts, prepare: prepare ? `${prepare} && ${command}` : command };
+  const indent = /^(\s+)"/m.exec(text)?.[1] ?? '  ';
+  return {
+    path: 'package.json',
+    what: `"prepare": "${manifest.scripts.prepare}" added, so npm install sets up the hooks`,
+    changed: true,
+    write: () => writeFileSync(path, `${JSON.stringify(manifest, null, indent)}\n`),
+  };
+}
