@@ -19,6 +19,10 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
     summary: 'Check the policy, the hooks and the environment',
     load: () => import('./commands/doctor.js'),
   },
+  hook: {
+    summary: 'Run the policy for a git hook (called by the installed hooks)',
+    load: () => import('./commands/hook.js'),
+  },
   config: {
     summary: 'Print the resolved policy and where each value came from',
     load: () => import('./commands/config.js'),

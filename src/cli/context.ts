@@ -1,5 +1,8 @@
+import { readCachedPolicy, writeCachedPolicy } from '../config/cache.js';
 import { UsageError } from '../errors.js';
 import { findRepositoryRoot } from '../git/exec.js';
+import { locateRepository } from '../git/locate.js';
+import type { ResolvedPolicy } from '../types.js';
 import type { Globals } from './commands.js';
 import type { Io } from './io.js';
 
@@ -16,7 +19,17 @@ export async function loadResolution(root: string, globals: Globals) {
   return resolvePolicy(root, globals.profile ? { profile: globals.profile } : {});
 }
 
-/** The resolved policy for a command that only needs the policy (the hot paths use this). */
-export async function loadPolicy(root: string, globals: Globals) {
-  return (await loadResolution(root, globals)).policy;
+/**
+ * The resolved policy for a command that only needs the policy (the hot paths use this): from the
+ * cache when no file it came from has changed, else resolved in full and cached.
+ */
+export async function loadPolicy(root: string, globals: Globals): Promise<ResolvedPolicy> {
+  const commonDir = locateRepository(root)?.commonDir;
+  if (commonDir) {
+    const cached = readCachedPolicy(root, commonDir, globals.profile);
+    if (cached) return cached;
+  }
+  const { policy, files } = await loadResolution(root, globals);
+  if (commonDir) writeCachedPolicy(commonDir, globals.profile, files, policy);
+  return policy;
 }

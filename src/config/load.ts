@@ -4,31 +4,9 @@ import { join } from 'node:path';
 import { cosmiconfig } from 'cosmiconfig';
 import { ConfigError } from '../errors.js';
 import { parseData, parseJson } from './parse-data.js';
+import { CODE_PLACES, SEARCH_PLACES } from './places.js';
 
 export const MODULE_NAME = 'agentpolicy';
-
-/** Where the policy may live, in cosmiconfig's search order. */
-export const SEARCH_PLACES = [
-  'package.json',
-  '.agentpolicyrc',
-  '.agentpolicyrc.json',
-  '.agentpolicyrc.yaml',
-  '.agentpolicyrc.yml',
-] as const;
-
-/** Configs we refuse: code could compute a laxer policy, or run anything, when the policy loads. */
-const CODE_PLACES = [
-  '.agentpolicyrc.js',
-  '.agentpolicyrc.cjs',
-  '.agentpolicyrc.mjs',
-  '.agentpolicyrc.ts',
-  '.agentpolicyrc.cts',
-  '.agentpolicyrc.mts',
-  'agentpolicy.config.js',
-  'agentpolicy.config.cjs',
-  'agentpolicy.config.mjs',
-  'agentpolicy.config.ts',
-];
 
 export interface LoadedFile {
   filepath: string;

@@ -28,8 +28,8 @@ export interface Provenance {
 export interface Resolution {
   policy: ResolvedPolicy;
   provenance: Provenance;
-  /** Every file read, with its content, so callers can cache on it. */
-  files: { path: string; content: string }[];
+  /** Every file the policy was read from, the policy file first, so callers can cache on them. */
+  files: string[];
 }
 
 interface Layer {
@@ -56,11 +56,7 @@ export async function resolvePolicy(root: string, options: { profile?: string } 
   }
   const files: Resolution['files'] = [];
   const file = validatePolicy(found.filepath, found.data);
-  if (!found.filepath.endsWith('package.json')) {
-    files.push({ path: found.filepath, content: readFileSync(found.filepath, 'utf8') });
-  } else {
-    files.push({ path: found.filepath, content: JSON.stringify(found.data) });
-  }
+  files.push(found.filepath);
   const context = { root, files };
   const layers = expand(found.filepath, file, context, []);
   const state: State = {
@@ -151,7 +147,7 @@ function loadExtended(
       `${relativeName(from)}: "extends": ${name} is code; shared policies must be JSON or YAML.`,
     );
   }
-  context.files.push({ path: filepath, content });
+  context.files.push(filepath);
   let data = parseData(filepath, content);
   if (filepath.endsWith('package.json')) data = (data as Record<string, unknown>).agentpolicy;
   return { source: filepath, body: validatePolicy(filepath, data) };

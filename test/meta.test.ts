@@ -1,0 +1,66 @@
+// Keeps the registry, the rule files, their examples and the presets in step.
+import { readdirSync, readFileSync } from 'node:fs';
+import * as v from 'valibot';
+import { describe, expect, it } from 'vitest';
+import { validatePolicy } from '../src/config/validate.js';
+import { rules } from '../src/rules/index.js';
+import type { CommitMessage } from '../src/types.js';
+
+const RULE_DIR = new URL('../src/rules/', import.meta.url);
+const POLICY_DIR = new URL('../policies/', import.meta.url);
+
+describe('rule registry', () => {
+  it('has one file per rule, named by its id', () => {
+    for (const [id, rule] of Object.entries(rules)) {
+      expect(rule.meta.id).toBe(id);
+      expect(readdirSync(RULE_DIR)).toContain(`${id}.ts`);
+    }
+  });
+
+  it.each(Object.entries(rules))(
+    '%s has a check for every input it declares and defaults for its options',
+    (_id, rule) => {
+      const exported = rule as Record<string, unknown>;
+      const checks = { message: 'checkMessage' } as Record<string, string>;
+      for (const input of rule.meta.inputs) {
+        if (checks[input]) expect(typeof exported[checks[input]!]).toBe('function');
+      }
+      if (rule.meta.id !== 'scope')
+        expect(() => v.parse(rule.meta.options as v.GenericSchema, {})).not.toThrow();
+    },
+  );
+});
+
+describe('message rule examples', () => {
+  for (const [id, rule] of Object.entries(rules)) {
+    const module = rule as unknown as {
+      checkMessage?: (m: CommitMessage, o: unknown) => unknown[];
+      messageExamples?: {
+        valid: { text: string; kind?: CommitMessage['kind']; options?: unknown }[];
+        invalid: { text: string; kind?: CommitMessage['kind']; options?: unknown }[];
+      };
+    };
+    if (!module.checkMessage || !module.messageExamples) continue;
+    const check = (example: { text: string; kind?: CommitMessage['kind']; options?: unknown }) =>
+      module.checkMessage!(
+        { text: example.text, kind: example.kind ?? 'normal' },
+        v.parse(rule.meta.options as v.GenericSchema, example.options ?? {}),
+      );
+    it.each(module.messageExamples.valid)(`${id} accepts %j`, (example) =>
+      expect(check(example)).toEqual([]),
+    );
+    it.each(module.messageExamples.invalid)(`${id} rejects %j`, (example) =>
+      expect(check(example)).not.toEqual([]),
+    );
+  }
+});
+
+describe('presets', () => {
+  it.each(readdirSync(POLICY_DIR).filter((name) => name.endsWith('.json')))(
+    '%s is a valid policy',
+    (name) => {
+      const data = JSON.parse(readFileSync(new URL(name, POLICY_DIR), 'utf8'));
+      expect(() => validatePolicy(name, data)).not.toThrow();
+    },
+  );
+});
