@@ -23,6 +23,10 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
     summary: 'Run the policy for a git hook (called by the installed hooks)',
     load: () => import('./commands/hook.js'),
   },
+  verify: {
+    summary: 'Run the verification steps and print whether the change is ready',
+    load: () => import('./commands/verify.js'),
+  },
   config: {
     summary: 'Print the resolved policy and where each value came from',
     load: () => import('./commands/config.js'),

@@ -1,5 +1,49 @@
+import { minimatch } from 'minimatch';
 import * as v from 'valibot';
-import type { RuleMeta } from './rule.js';
+import type { RefUpdate } from '../types.js';
+import type { CheckPush, RuleMeta } from './rule.js';
+
+export const checkPush: CheckPush<Options> = (updates, options) =>
+  updates
+    .filter((update) => update.deletion)
+    .filter(
+      (update) =>
+        !options.allow.some(
+          (glob) =>
+            minimatch(update.remoteRef, glob) ||
+            minimatch(update.remoteRef.replace(/^refs\/(heads|tags)\//, ''), glob),
+        ),
+    )
+    .map((update) => ({ message: `The push deletes ${update.remoteRef} on the remote.` }));
+
+export const pushExamples: { valid: RefUpdate[][]; invalid: RefUpdate[][] } = {
+  valid: [
+    [
+      {
+        localRef: 'refs/heads/x',
+        localOid: 'b',
+        remoteRef: 'refs/heads/x',
+        remoteOid: '0'.repeat(40),
+        deletion: false,
+        force: false,
+        creation: true,
+      },
+    ],
+  ],
+  invalid: [
+    [
+      {
+        localRef: '(delete)',
+        localOid: '0'.repeat(40),
+        remoteRef: 'refs/heads/old',
+        remoteOid: 'a',
+        deletion: true,
+        force: false,
+        creation: false,
+      },
+    ],
+  ],
+};
 
 export const meta = {
   id: 'no-branch-deletion',

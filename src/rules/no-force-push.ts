@@ -1,5 +1,50 @@
+import { minimatch } from 'minimatch';
 import * as v from 'valibot';
-import type { RuleMeta } from './rule.js';
+import type { RefUpdate } from '../types.js';
+import type { CheckPush, RuleMeta } from './rule.js';
+
+/** The branch name of a ref (`refs/heads/x` → `x`), which the `allow` globs match. */
+function branchOf(ref: string): string {
+  return ref.replace(/^refs\/heads\//, '');
+}
+
+export const checkPush: CheckPush<Options> = (updates, options) =>
+  updates
+    .filter(
+      (update) => update.force && !options.allow.some((glob) => minimatch(branchOf(update.remoteRef), glob)),
+    )
+    .map((update) => ({
+      message: `Force push to ${update.remoteRef}: ${update.remoteOid.slice(0, 12)} is not an ancestor of ${update.localOid.slice(0, 12)}, so commits on the remote would be lost.`,
+    }));
+
+export const pushExamples: { valid: RefUpdate[][]; invalid: RefUpdate[][] } = {
+  valid: [
+    [
+      {
+        localRef: 'refs/heads/main',
+        localOid: 'b',
+        remoteRef: 'refs/heads/main',
+        remoteOid: 'a',
+        deletion: false,
+        force: false,
+        creation: false,
+      },
+    ],
+  ],
+  invalid: [
+    [
+      {
+        localRef: 'HEAD~1',
+        localOid: 'a',
+        remoteRef: 'refs/heads/main',
+        remoteOid: 'b',
+        deletion: false,
+        force: true,
+        creation: false,
+      },
+    ],
+  ],
+};
 
 export const meta = {
   id: 'no-force-push',
