@@ -94,10 +94,12 @@ async function planPolicy(root: string, preset: string): Promise<Action> {
 function hookScriptsFolder(root: string): { folder: string; husky: boolean; setUp: boolean } {
   const hooksPath = git(['config', '--get', 'core.hooksPath'], { cwd: root, okStatus: [1] }).stdout.trim();
   if (hooksPath === '' || hooksPath === '.husky/_' || hooksPath === '.husky') {
-    const runners = ['h', ...HOOK_NAMES].map((name) => join(root, '.husky/_', name));
+    // The stubs git runs must be executable; `h` is sourced by them.
+    const stubs = HOOK_NAMES.map((name) => join(root, '.husky/_', name));
     const setUp =
       hooksPath === '.husky/_' &&
-      runners.every((path) => existsSync(path) && (statSync(path).mode & 0o111) !== 0);
+      existsSync(join(root, '.husky/_/h')) &&
+      stubs.every((path) => existsSync(path) && (statSync(path).mode & 0o111) !== 0);
     return { folder: join(root, '.husky'), husky: true, setUp };
   }
   return { folder: isAbsolute(hooksPath) ? hooksPath : join(root, hooksPath), husky: false, setUp: true };

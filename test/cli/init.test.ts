@@ -1,0 +1,123 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { BLOCK_BEGIN } from '../../src/adapters/hook-scripts.js';
+import { runCli } from '../helpers/cli.js';
+import { linkBinary } from '../helpers/project.js';
+import { createRepo, snapshot } from '../helpers/repo.js';
+
+function huskyRepo() {
+  const repo = createRepo();
+  repo.write('package.json', '{ "name": "x", "private": true, "scripts": { "prepare": "husky" } }\n');
+  repo.write('.gitignore', 'node_modules\nexisting-ran.txt\n');
+  linkBinary(repo.dir);
+  // husky's own installer, as `npm install` runs it through "prepare".
+  const husky = pathToFileURL(join(process.cwd(), 'node_modules/husky/index.js')).href;
+  const install = spawnSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `import(${JSON.stringify(husky)}).then((m) => process.stdout.write(m.default()))`,
+    ],
+    {
+      cwd: repo.dir,
+      env: repo.env,
+      encoding: 'utf8',
+    },
+  );
+  expect(install.status, install.stderr).toBe(0);
+  expect(install.stdout).toBe('');
+  expect(repo.git('config', 'core.hooksPath').trim()).toBe('.husky/_');
+  repo.write('.husky/pre-commit', 'echo existing-pre-commit-ran > existing-ran.txt\n');
+  return repo;
+}
+
+describe('agentpolicy init', () => {
+  it('keeps an existing husky setup working, adds our hooks once, and changes nothing when run again', () => {
+    const repo = huskyRepo();
+    const cli = (args: string[]) => runCli(args, { cwd: repo.dir, env: repo.env });
+    expect(cli(['init', '--preset', 'strict']).status).toBe(0);
+    const afterFirst = snapshot(repo);
+    const preCommit = readFileSync(join(repo.dir, '.husky/pre-commit'), 'utf8');
+    expect(preCommit.split(BLOCK_BEGIN)).toHaveLength(2);
+    expect(preCommit).toMatch(/echo existing-pre-commit-ran/);
+    const second = cli(['init', '--preset', 'strict']);
+    expect(second.stdout).not.toMatch(/^done/m);
+    expect(snapshot(repo)).toBe(afterFirst);
+    expect(JSON.parse(repo.read('package.json')).scripts.prepare).toBe('husky');
+
+    // Both hooks run: ours blocks a bad message, the existing line still runs on a good commit.
+    repo.write('VERIFY.md', '```sh\ntrue\n```\n');
+    repo.git('add', '-A');
+    expect(repo.gitRaw(['commit', '-q', '-m', 'wip']).status).not.toBe(0);
+    const good = repo.gitRaw(['commit', '-q', '-m', 'Set up agentpolicy with husky']);
+    expect(good.status, good.stderr).toBe(0);
+    expect(repo.read('existing-ran.txt')).toBe('existing-pre-commit-ran\n');
+  });
+
+  it('changes nothing with --dry-run', () => {
+    const repo = createRepo();
+    const before = snapshot(repo);
+    const result = runCli(['init', '--dry-run'], { cwd: repo.dir, env: repo.env });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/would\s+\.agentpolicyrc/);
+    expect(snapshot(repo)).toBe(before);
+    expect(repo.gitRaw(['config', 'core.hooksPath']).stdout).toBe('');
+  });
+
+  it('keeps an existing policy and refuses an unknown preset', () => {
+    const repo = createRepo();
+    repo.write('.agentpolicyrc.yaml', 'extends: agentpolicy:strict\n');
+    const result = runCli(['init'], { cwd: repo.dir, env: repo.env });
+    expect(result.stdout).toMatch(/kept\s+\.agentpolicyrc\.yaml: policy exists/);
+    const bad = runCli(['init', '--preset', 'strikt'], { cwd: repo.dir, env: repo.env });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/unknown preset "strikt"\. Did you mean "strict"\?/);
+  });
+
+  it('adds its block to the hooks of another hooks folder, keeping their lines and making them executable', () => {
+    const repo = createRepo();
+    repo.git('config', 'core.hooksPath', '.githooks');
+    repo.write('.githooks/pre-commit', '#!/bin/sh\necho mine\n');
+    expect(runCli(['init'], { cwd: repo.dir, env: repo.env }).status).toBe(0);
+    const script = repo.read('.githooks/pre-commit');
+    expect(script.startsWith(`#!/bin/sh\n${BLOCK_BEGIN}`)).toBe(true);
+    expect(script).toMatch(/echo mine/);
+    expect(statSync(join(repo.dir, '.githooks/commit-msg')).mode & 0o111).not.toBe(0);
+    expect(repo.gitRaw(['config', 'core.hooksPath']).stdout.trim()).toBe('.githooks');
+  });
+});
+
+describe('agentpolicy doctor', () => {
+  it('passes after init and reports each broken piece with a fix', () => {
+    const repo = createRepo();
+    linkBinary(repo.dir);
+    runCli(['init'], { cwd: repo.dir, env: repo.env });
+    const cli = (args: string[]) => runCli(args, { cwd: repo.dir, env: repo.env });
+    expect(cli(['doctor']).status).toBe(0);
+    repo.remove('.husky/commit-msg');
+    repo.write('.agentpolicyrc', '{ "rules": { "scope": "eror" } }');
+    const broken = cli(['doctor', '--format', 'json']);
+    expect(broken.status).toBe(1);
+    const report = JSON.parse(broken.stdout);
+    const failed = report.checks
+      .filter((check: { ok: boolean }) => !check.ok)
+      .map((check: { name: string }) => check.name);
+    expect(failed).toEqual(['policy', 'hook commit-msg']);
+    expect(cli(['doctor']).stdout).toMatch(/fix: agentpolicy init --hooks/);
+  });
+
+  it('reports a global core.hooksPath that overrides the repository', () => {
+    const repo = createRepo();
+    linkBinary(repo.dir);
+    runCli(['init'], { cwd: repo.dir, env: repo.env });
+    repo.git('config', '--unset', 'core.hooksPath');
+    repo.git('config', '--global', 'core.hooksPath', '/tmp/nowhere');
+    const result = runCli(['doctor'], { cwd: repo.dir, env: repo.env });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/core\.hooksPath: set to \/tmp\/nowhere/);
+  });
+});
