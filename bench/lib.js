@@ -1,0 +1,47 @@
+// Shared by the bench scripts: whole-process timing of several commands, alternated run by run so
+// that drift in machine load hits every command alike, reported as medians and ratios.
+import { spawnSync } from 'node:child_process';
+
+/**
+ * Runs each command `runs` times, in rotation, after `warmup` untimed rounds.
+ * A command is { name, argv, cwd?, env?, input? }. Returns { name -> sorted times in ms }.
+ */
+export function timeAlternating(commands, { runs = 21, warmup = 3 } = {}) {
+  const times = Object.fromEntries(commands.map((command) => [command.name, []]));
+  for (let round = 0; round < warmup + runs; round++) {
+    for (const command of commands) {
+      const started = process.hrtime.bigint();
+      const result = spawnSync(command.argv[0], command.argv.slice(1), {
+        cwd: command.cwd,
+        env: command.env ?? process.env,
+        input: command.input ?? '',
+        encoding: 'utf8',
+        maxBuffer: 1 << 30,
+      });
+      const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+      if (command.expectStatus !== undefined && result.status !== command.expectStatus) {
+        throw new Error(
+          `${command.name} exited ${result.status}, expected ${command.expectStatus}:\n${result.stderr}${result.stdout}`,
+        );
+      }
+      if (round >= warmup) times[command.name].push(elapsed);
+    }
+  }
+  for (const list of Object.values(times)) list.sort((a, b) => a - b);
+  return times;
+}
+
+export function median(sorted) {
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+export function printTable(rows) {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => String(row[column]).length)));
+  for (const row of rows)
+    console.log(row.map((cell, column) => String(cell).padEnd(widths[column])).join('  '));
+}
+
+export function ms(value) {
+  return `${value.toFixed(1)} ms`;
+}
