@@ -32,6 +32,12 @@ export interface Resolution {
   files: string[];
 }
 
+interface Context {
+  root: string;
+  files: Resolution['files'];
+  read: ReadFile;
+}
+
 interface Layer {
   source: string;
   body: PolicyOverlay;
@@ -46,18 +52,38 @@ interface State {
   provenance: Provenance;
 }
 
-export async function resolvePolicy(root: string, options: { profile?: string } = {}): Promise<Resolution> {
+/** Reads a file the policy extends; the work tree by default, a commit for the CI gate. */
+export type ReadFile = (path: string) => string;
+
+export interface ResolveOptions {
+  profile?: string;
+}
+
+function noPolicy(where: string): ConfigError {
+  return new ConfigError(
+    `No policy found in ${where}. Create one with \`agentpolicy init\` (or write .agentpolicyrc with ` +
+      '{ "extends": "agentpolicy:recommended" }).',
+  );
+}
+
+/** The policy of the work tree at `root`. */
+export async function resolvePolicy(root: string, options: ResolveOptions = {}): Promise<Resolution> {
   const found = await findPolicyFile(root);
-  if (!found) {
-    throw new ConfigError(
-      `No policy found in ${root}. Create one with \`agentpolicy init\` (or write .agentpolicyrc with ` +
-        '{ "extends": "agentpolicy:recommended" }).',
-    );
-  }
+  if (!found) throw noPolicy(root);
+  return resolveFound(found, root, (path) => readFileSync(path, 'utf8'), options);
+}
+
+/** Resolves a policy file already read, following its `extends` with `read`. */
+export function resolveFound(
+  found: { filepath: string; data: unknown },
+  root: string,
+  read: ReadFile,
+  options: ResolveOptions = {},
+): Resolution {
   const files: Resolution['files'] = [];
   const file = validatePolicy(found.filepath, found.data);
   files.push(found.filepath);
-  const context = { root, files };
+  const context = { root, files, read };
   const layers = expand(found.filepath, file, context, []);
   const state: State = {
     rules: {},
@@ -87,12 +113,7 @@ export async function resolvePolicy(root: string, options: { profile?: string } 
   return { policy: normalize(state, layers, profile), provenance: state.provenance, files };
 }
 
-function expand(
-  source: string,
-  body: PolicyOverlay,
-  context: { root: string; files: Resolution['files'] },
-  chain: string[],
-): Layer[] {
+function expand(source: string, body: PolicyOverlay, context: Context, chain: string[]): Layer[] {
   if (chain.includes(source)) {
     throw new ConfigError(`"extends" loops: ${[...chain, source].map(relativeName).join(' -> ')}.`);
   }
@@ -107,11 +128,7 @@ function expand(
   return layers;
 }
 
-function loadExtended(
-  name: string,
-  from: string,
-  context: { root: string; files: Resolution['files'] },
-): { source: string; body: PolicyFile } {
+function loadExtended(name: string, from: string, context: Context): { source: string; body: PolicyFile } {
   if (name.startsWith(PRESET_PREFIX)) {
     const preset = name.slice(PRESET_PREFIX.length);
     const data = PRESETS[preset];
@@ -133,7 +150,7 @@ function loadExtended(
       : resolvePackage(name, from, context.root);
   let content: string;
   try {
-    content = readFileSync(filepath, 'utf8');
+    content = context.read(filepath);
   } catch (error) {
     throw new ConfigError(
       `${relativeName(from)}: "extends": cannot read ${name} (${(error as NodeJS.ErrnoException).code}).`,
