@@ -1,0 +1,195 @@
+// The readiness report: where the current change stands against the policy, on one page a
+// reviewer or an agent reads before a pull request. Pure: data in, Markdown or HTML out.
+import type { Finding } from '../types.js';
+
+export interface Readiness {
+  generatedAt: string;
+  /** What was judged: "staged changes", "work tree", "main..feature". */
+  subject: string;
+  rules: { id: string; severity: 'warn' | 'error'; findings: Finding[] }[];
+  budget?: { used: number; max: number; files: number; maxFiles?: number };
+  verification?: {
+    time: string;
+    hook: string;
+    results: { name: string; status: string; durationMs: number }[];
+  };
+  plan?: { done: number; total: number; items: { text: string; done: boolean }[] };
+  progress?: { exists: boolean; updated: boolean };
+}
+
+export function readinessVerdict(data: Readiness): { ready: boolean; blockers: number } {
+  const blockers =
+    data.rules.reduce((sum, rule) => sum + rule.findings.filter((f) => f.severity === 'error').length, 0) +
+    (data.verification?.results.filter((r) => r.status === 'failed' || r.status === 'timed-out').length ?? 0);
+  return { ready: blockers === 0, blockers };
+}
+
+function bar(used: number, max: number, width = 20): string {
+  const filled = Math.min(width, Math.round((used / Math.max(max, 1)) * width));
+  return `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
+}
+
+function ruleStatus(rule: Readiness['rules'][number]): 'pass' | 'warn' | 'fail' {
+  if (rule.findings.some((f) => f.severity === 'error')) return 'fail';
+  return rule.findings.length ? 'warn' : 'pass';
+}
+
+const ICON = { pass: '✅', warn: '⚠️', fail: '❌' } as const;
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[|\\`*_[\]<>]/g, (c) => `\\${c}`).replace(/\n/g, ' ');
+}
+
+export function formatReadinessMarkdown(data: Readiness): string {
+  const { ready, blockers } = readinessVerdict(data);
+  const lines = [
+    `# ${ready ? '✅ Ready' : '❌ Not ready'}: ${escapeMarkdown(data.subject)}`,
+    '',
+    ready ? 'Every rule passes.' : `${blockers} thing(s) block this change.`,
+    '',
+  ];
+  if (data.budget) {
+    const { used, max, files, maxFiles } = data.budget;
+    lines.push(
+      '## Diff budget',
+      '',
+      `\`${bar(used, max)}\` **${used}** of ${max} lines (${Math.round((used / max) * 100)}%), ${files} file(s)${maxFiles ? ` of ${maxFiles}` : ''}`,
+      '',
+    );
+  }
+  lines.push('## Rules', '', '| | Rule | Findings |', '|---|---|---|');
+  for (const rule of data.rules) {
+    const status = ruleStatus(rule);
+    const detail = rule.findings.length
+      ? rule.findings
+          .slice(0, 5)
+          .map(
+            (f) =>
+              `${f.file ? `\`${escapeMarkdown(f.file)}${f.line ? `:${f.line}` : ''}\` ` : ''}${escapeMarkdown(f.message)}`,
+          )
+          .join('<br>') + (rule.findings.length > 5 ? `<br>+${rule.findings.length - 5} more` : '')
+      : '';
+    lines.push(`| ${ICON[status]} | \`${rule.id}\` (${rule.severity}) | ${detail} |`);
+  }
+  lines.push('');
+  if (data.verification) {
+    lines.push(`## Verification (${data.verification.hook}, ${data.verification.time})`, '');
+    for (const result of data.verification.results) {
+      const icon = result.status === 'passed' ? '✅' : result.status === 'skipped' ? '➖' : '❌';
+      lines.push(
+        `- ${icon} ${escapeMarkdown(result.name)} (${result.status}, ${(result.durationMs / 1000).toFixed(1)}s)`,
+      );
+    }
+    lines.push('');
+  } else {
+    lines.push('## Verification', '', 'Not run yet: `agentpolicy verify`.', '');
+  }
+  if (data.plan) {
+    lines.push(
+      `## Plan: ${data.plan.done} of ${data.plan.total} done`,
+      '',
+      `\`${bar(data.plan.done, data.plan.total)}\``,
+      '',
+    );
+    for (const item of data.plan.items)
+      lines.push(`- [${item.done ? 'x' : ' '}] ${escapeMarkdown(item.text)}`);
+    lines.push('');
+  }
+  if (data.progress) {
+    lines.push(
+      '## Progress notes',
+      '',
+      !data.progress.exists
+        ? 'There is no PROGRESS.md.'
+        : data.progress.updated
+          ? 'PROGRESS.md was updated with this change.'
+          : 'PROGRESS.md did not move with this change.',
+      '',
+    );
+  }
+  lines.push(`<sub>agentpolicy report, ${data.generatedAt}</sub>`, '');
+  return lines.join('\n');
+}
+
+function html(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+}
+
+function meter(id: string, used: number, max: number, label: string): string {
+  const percent = Math.round((used / Math.max(max, 1)) * 100);
+  const level = percent > 100 ? 'over' : percent > 80 ? 'near' : 'ok';
+  return `<div class="meter ${level}" id="${id}" role="meter" aria-valuenow="${used}" aria-valuemax="${max}" aria-label="${html(label)}"><div class="fill" style="width:${Math.min(percent, 100)}%"></div></div><p class="meter-label">${html(label)}</p>`;
+}
+
+/** A single self-contained page: inline CSS, no scripts, no external resources. */
+export function formatReadinessHtml(data: Readiness): string {
+  const { ready, blockers } = readinessVerdict(data);
+  const rows = data.rules
+    .map((rule) => {
+      const status = ruleStatus(rule);
+      const findings = rule.findings
+        .map(
+          (f) =>
+            `<li>${f.file ? `<code>${html(f.file)}${f.line ? `:${f.line}` : ''}</code> ` : ''}${html(f.message)}</li>`,
+        )
+        .join('');
+      return `<tr class="${status}"><td class="status">${status}</td><td class="rule"><code>${html(rule.id)}</code> <span class="severity">${rule.severity}</span></td><td>${findings ? `<ul>${findings}</ul>` : '<span class="none">no findings</span>'}</td></tr>`;
+    })
+    .join('\n');
+  const budget = data.budget
+    ? `<section><h2>Diff budget</h2>${meter('budget', data.budget.used, data.budget.max, `${data.budget.used} of ${data.budget.max} lines, ${data.budget.files} file(s)`)}</section>`
+    : '';
+  const verification = data.verification
+    ? `<section><h2>Verification <small>${html(data.verification.hook)}, ${html(data.verification.time)}</small></h2><ul class="steps">${data.verification.results
+        .map(
+          (r) =>
+            `<li class="${html(r.status)}"><span class="status">${html(r.status)}</span> ${html(r.name)} <small>${(r.durationMs / 1000).toFixed(1)}s</small></li>`,
+        )
+        .join('')}</ul></section>`
+    : '<section><h2>Verification</h2><p class="none">Not run yet: <code>agentpolicy verify</code>.</p></section>';
+  const plan = data.plan
+    ? `<section><h2>Plan</h2>${meter('plan', data.plan.done, data.plan.total, `${data.plan.done} of ${data.plan.total} items done`)}<ul class="plan">${data.plan.items
+        .map(
+          (item) =>
+            `<li class="${item.done ? 'done' : 'open'}">${item.done ? '☑' : '☐'} ${html(item.text)}</li>`,
+        )
+        .join('')}</ul></section>`
+    : '';
+  const progress = data.progress
+    ? `<section><h2>Progress notes</h2><p>${!data.progress.exists ? 'There is no PROGRESS.md.' : data.progress.updated ? 'PROGRESS.md was updated with this change.' : 'PROGRESS.md did not move with this change.'}</p></section>`
+    : '';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${ready ? 'Ready' : 'Not ready'}: ${html(data.subject)}</title>
+<style>
+:root{--ok:#1a7f37;--warn:#9a6700;--fail:#cf222e;--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--bg:#fff}
+@media (prefers-color-scheme:dark){:root{--ok:#3fb950;--warn:#d29922;--fail:#f85149;--fg:#e6edf3;--muted:#9198a1;--line:#3d444d;--bg:#0d1117}}
+*{box-sizing:border-box}body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif}
+main{max-width:960px;margin:0 auto;padding:24px}h1{font-size:26px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px}
+.verdict{padding:16px 20px;border-radius:8px;border:2px solid}.verdict.ready{border-color:var(--ok)}.verdict.blocked{border-color:var(--fail)}
+.verdict p{margin:0;color:var(--muted)}.dot{display:inline-block;width:14px;height:14px;border-radius:50%;margin-right:10px;vertical-align:middle}
+.ready .dot{background:var(--ok)}.blocked .dot{background:var(--fail)}td.rule{width:36%}code{font:13px ui-monospace,SFMono-Regular,Menlo,monospace;overflow-wrap:anywhere}
+table{width:100%;border-collapse:collapse;table-layout:fixed}td{border-top:1px solid var(--line);padding:8px;vertical-align:top;overflow-wrap:anywhere}
+td.status{width:64px;font-weight:600;text-transform:uppercase;font-size:12px}tr.pass .status,.passed .status{color:var(--ok)}tr.warn .status{color:var(--warn)}tr.fail .status,.failed .status,.timed-out .status{color:var(--fail)}
+td ul{margin:0;padding-left:18px}.severity,small,.none{color:var(--muted);font-size:12px}
+.meter{height:14px;border-radius:7px;background:var(--line);overflow:hidden}.meter .fill{height:100%;background:var(--ok)}
+.meter.near .fill{background:var(--warn)}.meter.over .fill{background:var(--fail)}.meter-label{margin:4px 0 0;color:var(--muted)}
+ul.steps,ul.plan{list-style:none;padding:0;margin:0}ul.steps li,ul.plan li{padding:4px 0}.steps .status{display:inline-block;width:72px;font-size:12px;font-weight:600;text-transform:uppercase}
+.plan .done{color:var(--muted);text-decoration:line-through}footer{margin-top:32px;color:var(--muted);font-size:12px}
+</style></head>
+<body><main>
+<div class="verdict ${ready ? 'ready' : 'blocked'}" id="verdict"><h1><span class="dot"></span>${ready ? 'Ready' : 'Not ready'}: ${html(data.subject)}</h1><p>${ready ? 'Every rule passes.' : `${blockers} thing(s) block this change.`}</p></div>
+${budget}
+<section><h2>Rules</h2><table id="rules"><tbody>
+${rows}
+</tbody></table></section>
+${verification}
+${plan}
+${progress}
+<footer>agentpolicy report, ${html(data.generatedAt)}</footer>
+</main></body></html>
+`;
+}
