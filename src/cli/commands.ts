@@ -27,6 +27,15 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
     summary: 'Run the verification steps and print whether the change is ready',
     load: () => import('./commands/verify.js'),
   },
+  'install-agent': {
+    summary: "Add agentpolicy's hook to an agent's project settings",
+    load: () => import('./commands/install-agent.js'),
+  },
+  'allow-once': {
+    summary: 'For a human: let one denied action through',
+    load: () => import('./commands/allow-once.js'),
+  },
+  log: { summary: "Show the guard's decisions from the audit log", load: () => import('./commands/log.js') },
   config: {
     summary: 'Print the resolved policy and where each value came from',
     load: () => import('./commands/config.js'),

@@ -1,0 +1,98 @@
+// Where each agent keeps its project hook settings, and our entry in them. Merging is pure: the
+// existing settings in, the settings with our hook added once out; everything else is kept.
+import type { AgentName } from './types.js';
+
+export interface HookSettingsFile {
+  path: string;
+  /** Returns the settings with our hook in them, and whether anything changed. */
+  merge: (existing: Record<string, unknown>) => { settings: Record<string, unknown>; changed: boolean };
+}
+
+const BIN = 'node_modules/.bin/agentpolicy';
+
+type Json = Record<string, unknown>;
+
+function asObject(value: unknown): Json {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function mentionsUs(value: unknown): boolean {
+  return JSON.stringify(value).includes('agentpolicy agent-hook');
+}
+
+/** Adds `entry` to settings.hooks[event] unless an entry there already runs our hook. */
+function addHook(
+  existing: Json,
+  event: string,
+  entry: Json,
+  extra: Json = {},
+): { settings: Json; changed: boolean } {
+  const hooks = asObject(existing.hooks);
+  const list = asArray(hooks[event]);
+  if (list.some(mentionsUs)) return { settings: existing, changed: false };
+  return {
+    settings: { ...extra, ...existing, hooks: { ...hooks, [event]: [...list, entry] } },
+    changed: true,
+  };
+}
+
+export const AGENT_SETTINGS: Record<AgentName, HookSettingsFile> = {
+  claude: {
+    path: '.claude/settings.json',
+    merge: (existing) =>
+      addHook(existing, 'PreToolUse', {
+        matcher: 'Bash|Write|Edit|MultiEdit|NotebookEdit',
+        hooks: [{ type: 'command', command: `"$CLAUDE_PROJECT_DIR"/${BIN} agent-hook claude`, timeout: 30 }],
+      }),
+  },
+  codex: {
+    path: '.codex/hooks.json',
+    merge: (existing) =>
+      addHook(existing, 'PreToolUse', {
+        matcher: 'Bash|apply_patch',
+        hooks: [{ type: 'command', command: `${BIN} agent-hook codex`, timeout: 30 }],
+      }),
+  },
+  cursor: {
+    path: '.cursor/hooks.json',
+    merge: (existing) => {
+      const shell = addHook(
+        existing,
+        'beforeShellExecution',
+        { command: `${BIN} agent-hook cursor`, timeout: 30, failClosed: true },
+        { version: 1 },
+      );
+      const tools = addHook(
+        shell.settings,
+        'preToolUse',
+        { command: `${BIN} agent-hook cursor`, timeout: 30, failClosed: true },
+        { version: 1 },
+      );
+      return { settings: tools.settings, changed: shell.changed || tools.changed };
+    },
+  },
+  gemini: {
+    path: '.gemini/settings.json',
+    merge: (existing) =>
+      addHook(existing, 'BeforeTool', {
+        matcher: 'run_shell_command|write_file|replace',
+        hooks: [
+          { type: 'command', name: 'agentpolicy', command: `${BIN} agent-hook gemini`, timeout: 30000 },
+        ],
+      }),
+  },
+  copilot: {
+    path: '.github/hooks/agentpolicy.json',
+    merge: (existing) =>
+      addHook(
+        existing,
+        'preToolUse',
+        { type: 'command', bash: `${BIN} agent-hook copilot`, timeoutSec: 30 },
+        { version: 1 },
+      ),
+  },
+};

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { AGENT_SETTINGS } from '../../src/adapters/agents/install.js';
+import { runCli } from '../helpers/cli.js';
+import { createRepo } from '../helpers/repo.js';
+
+describe('agentpolicy install-agent', () => {
+  it.each(Object.keys(AGENT_SETTINGS))(
+    '%s: adds the hook once, keeping existing settings and hooks',
+    (name) => {
+      const repo = createRepo();
+      const path = AGENT_SETTINGS[name as keyof typeof AGENT_SETTINGS].path;
+      const existingEvent = {
+        claude: 'PreToolUse',
+        codex: 'PreToolUse',
+        cursor: 'beforeShellExecution',
+        gemini: 'BeforeTool',
+        copilot: 'preToolUse',
+      }[name]!;
+      repo.write(
+        path,
+        JSON.stringify({
+          theme: 'dark',
+          hooks: { [existingEvent]: [{ command: 'their-own-hook' }], Stop: [{ command: 'x' }] },
+        }),
+      );
+      const first = runCli(['install-agent', name], { cwd: repo.dir, env: repo.env });
+      expect(first.status, first.stderr).toBe(0);
+      const settings = JSON.parse(repo.read(path));
+      expect(settings.theme).toBe('dark');
+      expect(settings.hooks.Stop).toEqual([{ command: 'x' }]);
+      expect(JSON.stringify(settings.hooks[existingEvent])).toMatch(/their-own-hook.*agentpolicy agent-hook/);
+      const text = repo.read(path);
+      const second = runCli(['install-agent', name], { cwd: repo.dir, env: repo.env });
+      expect(second.stdout).toMatch(/already there/);
+      expect(repo.read(path)).toBe(text);
+    },
+  );
+
+  it('creates the settings file when there is none, and refuses broken JSON', () => {
+    const repo = createRepo();
+    expect(runCli(['install-agent', 'claude'], { cwd: repo.dir, env: repo.env }).status).toBe(0);
+    const hook = JSON.parse(repo.read('.claude/settings.json')).hooks.PreToolUse[0];
+    expect(hook).toEqual({
+      matcher: 'Bash|Write|Edit|MultiEdit|NotebookEdit',
+      hooks: [
+        {
+          type: 'command',
+          command: '"$CLAUDE_PROJECT_DIR"/node_modules/.bin/agentpolicy agent-hook claude',
+          timeout: 30,
+        },
+      ],
+    });
+    repo.write('.cursor/hooks.json', '{ "version": 1, ');
+    const broken = runCli(['install-agent', 'cursor'], { cwd: repo.dir, env: repo.env });
+    expect(broken.status).toBe(2);
+    expect(broken.stderr).toMatch(/\.cursor\/hooks\.json is not valid JSON/);
+    const unknown = runCli(['install-agent', 'claud'], { cwd: repo.dir, env: repo.env });
+    expect(unknown.stderr).toMatch(/Did you mean "claude"\?/);
+  });
+});
