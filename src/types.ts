@@ -17,6 +17,8 @@ export type RuleId =
   | 'no-hook-bypass'
   | 'no-new-suppressions'
   | 'no-test-tampering'
+  | 'plan-item'
+  | 'progress-updated'
   | 'protected-paths'
   | 'scope';
 
@@ -147,6 +149,8 @@ export interface CommitMessage {
   text: string;
   /** What kind of commit git is making, when known. */
   kind: 'normal' | 'merge' | 'revert' | 'fixup' | 'squash' | 'amend';
+  /** The PLAN.md checklist items, read by the adapter when the plan-item rule is on. */
+  planItems?: string[];
 }
 
 export interface RefUpdate {

@@ -12,6 +12,8 @@ import * as noForcePush from './no-force-push.js';
 import * as noHookBypass from './no-hook-bypass.js';
 import * as noNewSuppressions from './no-new-suppressions.js';
 import * as noTestTampering from './no-test-tampering.js';
+import * as planItem from './plan-item.js';
+import * as progressUpdated from './progress-updated.js';
 import * as protectedPaths from './protected-paths.js';
 import type { RuleMeta } from './rule.js';
 import * as scope from './scope.js';
@@ -28,6 +30,8 @@ export const rules = {
   'no-hook-bypass': noHookBypass,
   'no-new-suppressions': noNewSuppressions,
   'no-test-tampering': noTestTampering,
+  'plan-item': planItem,
+  'progress-updated': progressUpdated,
   'protected-paths': protectedPaths,
   scope,
 } satisfies Record<RuleId, { meta: RuleMeta }>;

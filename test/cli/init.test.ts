@@ -91,6 +91,36 @@ describe('agentpolicy init', () => {
   });
 });
 
+describe('agentpolicy init --memory', () => {
+  it('writes the four memory files without clobbering, and wires VERIFY.md into the policy', () => {
+    const repo = createRepo();
+    repo.write('PLAN.md', '# my plan\n- [ ] keep me\n');
+    repo.write('.agentpolicyrc.yaml', '# team policy\nextends: agentpolicy:recommended\n');
+    const result = runCli(['init', '--memory'], { cwd: repo.dir, env: repo.env });
+    expect(result.status, result.stderr).toBe(0);
+    expect(repo.read('PLAN.md')).toBe('# my plan\n- [ ] keep me\n');
+    for (const name of ['AGENTS.md', 'PROGRESS.md', 'VERIFY.md']) expect(repo.read(name)).toMatch(/^# /);
+    expect(repo.read('.agentpolicyrc.yaml')).toMatch(
+      /# team policy\nextends: agentpolicy:recommended\nverify:\n {2}from: VERIFY\.md/,
+    );
+    const config = JSON.parse(
+      runCli(['config', '--format', 'json'], { cwd: repo.dir, env: repo.env }).stdout,
+    );
+    expect(config.policy.verifyFrom).toBe('VERIFY.md');
+    const again = runCli(['init', '--memory'], { cwd: repo.dir, env: repo.env });
+    expect(again.stdout).not.toMatch(/^done/m);
+  });
+
+  it('writes a new policy that takes its steps from VERIFY.md', () => {
+    const repo = createRepo();
+    runCli(['init', '--memory', '--preset', 'fast-model'], { cwd: repo.dir, env: repo.env });
+    expect(JSON.parse(repo.read('.agentpolicyrc'))).toMatchObject({
+      extends: 'agentpolicy:fast-model',
+      verify: { from: 'VERIFY.md' },
+    });
+  });
+});
+
 describe('agentpolicy doctor', () => {
   it('passes after init and reports each broken piece with a fix', () => {
     const repo = createRepo();

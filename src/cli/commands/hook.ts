@@ -9,7 +9,8 @@ import { locateRepository, type RepositoryLocation } from '../../git/locate.js';
 import { parseCommitMessage } from '../../git/parse-message.js';
 import { parsePrePushInput } from '../../git/parse-pre-push.js';
 import { resolvePushUpdates } from '../../git/push-updates.js';
-import type { Finding, ResolvedPolicy } from '../../types.js';
+import { parsePlan } from '../../memory/plan.js';
+import type { CommitMessage, Finding, ResolvedPolicy } from '../../types.js';
 import type { Globals } from '../commands.js';
 import { loadPolicy } from '../context.js';
 import { type Io, paint, useColor } from '../io.js';
@@ -52,7 +53,8 @@ async function commitMsg(
   const commentChar =
     git(['config', '--get', 'core.commentChar'], { cwd: location.root, okStatus: [1] }).stdout.trim() || '#';
   const merging = existsSync(join(location.gitDir, 'MERGE_HEAD'));
-  const findings = evaluateMessage(policy, parseCommitMessage(raw, commentChar, merging));
+  const message = withPlan(parseCommitMessage(raw, commentChar, merging), policy, location.root);
+  const findings = evaluateMessage(policy, message);
   return report('commit-msg', findings, io);
 }
 
@@ -85,7 +87,11 @@ async function prePush(
   const commentChar =
     git(['config', '--get', 'core.commentChar'], { cwd: location.root, okStatus: [1] }).stdout.trim() || '#';
   for (const commit of readCommits(location.root, commits)) {
-    const message = parseCommitMessage(commit.message, commentChar, commit.parents.length > 1);
+    const message = withPlan(
+      parseCommitMessage(commit.message, commentChar, commit.parents.length > 1),
+      policy,
+      location.root,
+    );
     findings.push(...evaluateMessage(policy, message, commit.oid));
   }
   const status = report('pre-push', findings, io);
@@ -127,6 +133,15 @@ async function runVerification(
   if (outcome.ok) return 0;
   io.stderr(`agentpolicy ${hook}: blocked: verification failed. Fix it, then commit again.\n`);
   return 1;
+}
+
+/** Adds PLAN.md's items to the message when the plan-item rule needs them. */
+function withPlan(message: CommitMessage, policy: ResolvedPolicy, root: string): CommitMessage {
+  const setting = policy.rules['plan-item'];
+  if (!setting) return message;
+  const path = join(root, String(setting.options.file));
+  if (!existsSync(path)) return message;
+  return { ...message, planItems: parsePlan(readFileSync(path, 'utf8')).map((item) => item.text) };
 }
 
 function report(hook: string, findings: Finding[], io: Io): number {

@@ -1,19 +1,21 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import husky from 'husky';
+import { parseDocument } from 'yaml';
 import { HOOK_NAMES, type HookName, hookBlock, mergeHookScript } from '../../adapters/hook-scripts.js';
 import { findPolicyFile } from '../../config/load.js';
 import { suggestion } from '../../config/names.js';
 import { PRESETS } from '../../config/resolve.js';
 import { UsageError } from '../../errors.js';
 import { git } from '../../git/exec.js';
+import { MEMORY_TEMPLATES } from '../../memory/templates.js';
 import { packageRoot } from '../../package-root.js';
 import { parseCommandArgs } from '../args.js';
 import type { Globals } from '../commands.js';
 import { repositoryRoot } from '../context.js';
 import { type Io, paint, useColor } from '../io.js';
 
-export const usage = `Usage: agentpolicy init [--preset NAME] [--hooks] [--dry-run]
+export const usage = `Usage: agentpolicy init [--preset NAME] [--memory] [--hooks] [--dry-run]
 
 Sets agentpolicy up in this repository, without clobbering anything:
   - writes .agentpolicyrc from the preset, unless the repository already has a policy;
@@ -25,6 +27,8 @@ Running it again changes nothing.
 
 Options:
   --preset NAME  recommended (default), strict or fast-model
+  --memory       Also write AGENTS.md, PLAN.md, PROGRESS.md and VERIFY.md templates (never over
+                 existing ones) and take the verification steps from VERIFY.md
   --hooks        Only (re)install the hooks (what the "prepare" script runs)
   --dry-run      Print what would change; change nothing
 `;
@@ -40,7 +44,12 @@ export async function run(argv: string[], io: Io, _globals: Globals): Promise<nu
   const { values } = parseCommandArgs(
     'init',
     argv,
-    { preset: { type: 'string' }, 'dry-run': { type: 'boolean' }, hooks: { type: 'boolean' } },
+    {
+      preset: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      hooks: { type: 'boolean' },
+      memory: { type: 'boolean' },
+    },
     false,
   );
   const preset = values.preset ?? 'recommended';
@@ -51,7 +60,8 @@ export async function run(argv: string[], io: Io, _globals: Globals): Promise<nu
   }
   const root = repositoryRoot(io, 'init');
   const actions: Action[] = [];
-  if (!values.hooks) actions.push(await planPolicy(root, preset));
+  if (!values.hooks) actions.push(await planPolicy(root, preset, Boolean(values.memory)));
+  if (values.memory && !values.hooks) actions.push(...planMemory(root), ...(await planVerifyFrom(root)));
   actions.push(...planHooks(root));
   if (!values.hooks) {
     const prepare = planPrepareScript(root);
@@ -71,7 +81,52 @@ export async function run(argv: string[], io: Io, _globals: Globals): Promise<nu
   return 0;
 }
 
-async function planPolicy(root: string, preset: string): Promise<Action> {
+function planMemory(root: string): Action[] {
+  return Object.entries(MEMORY_TEMPLATES).map(([name, template]) => {
+    const path = join(root, name);
+    if (existsSync(path)) return { path: name, what: 'exists, left as it is', changed: false };
+    return {
+      path: name,
+      what: 'template written',
+      changed: true,
+      write: () => writeFileSync(path, template),
+    };
+  });
+}
+
+/** Makes an existing JSON or YAML policy take its verification steps from VERIFY.md. */
+async function planVerifyFrom(root: string): Promise<Action[]> {
+  const found = await findPolicyFile(root).catch(() => undefined);
+  if (!found) return [];
+  const name = relative(root, found.filepath);
+  const data = found.data as Record<string, unknown>;
+  if (data.verify !== undefined)
+    return [{ path: name, what: '"verify" already set, left as it is', changed: false }];
+  const text = readFileSync(found.filepath, 'utf8');
+  const verify = { from: 'VERIFY.md', on: ['pre-commit', 'pre-push', 'ci'] };
+  let content: string;
+  if (name === 'package.json') {
+    const manifest = JSON.parse(text) as Record<string, Record<string, unknown>>;
+    manifest.agentpolicy = { ...manifest.agentpolicy, verify };
+    content = `${JSON.stringify(manifest, null, 2)}\n`;
+  } else if (/^\s*\{/.test(text)) {
+    content = `${JSON.stringify({ ...data, verify }, null, 2)}\n`;
+  } else {
+    const document = parseDocument(text);
+    document.set('verify', verify);
+    content = document.toString();
+  }
+  return [
+    {
+      path: name,
+      what: 'verification steps taken from VERIFY.md',
+      changed: true,
+      write: () => writeFileSync(found.filepath, content),
+    },
+  ];
+}
+
+async function planPolicy(root: string, preset: string, memory: boolean): Promise<Action> {
   const existing = await findPolicyFile(root).catch(() => ({ filepath: 'the existing policy file' }));
   if (existing) {
     return {
@@ -81,7 +136,12 @@ async function planPolicy(root: string, preset: string): Promise<Action> {
     };
   }
   const path = join(root, '.agentpolicyrc');
-  const content = `${JSON.stringify({ $schema: './node_modules/agentpolicy/schema.json', extends: `agentpolicy:${preset}` }, null, 2)}\n`;
+  const policy: Record<string, unknown> = {
+    $schema: './node_modules/agentpolicy/schema.json',
+    extends: `agentpolicy:${preset}`,
+  };
+  if (memory) policy.verify = { from: 'VERIFY.md', on: ['pre-commit', 'pre-push', 'ci'] };
+  const content = `${JSON.stringify(policy, null, 2)}\n`;
   return {
     path: '.agentpolicyrc',
     what: `policy written (extends agentpolicy:${preset})`,
