@@ -41,9 +41,18 @@ describe('message rule examples', () => {
       };
     };
     if (!module.checkMessage || !module.messageExamples) continue;
-    const check = (example: { text: string; kind?: CommitMessage['kind']; options?: unknown }) =>
+    const check = (example: {
+      text: string;
+      kind?: CommitMessage['kind'];
+      options?: unknown;
+      planItems?: string[];
+    }) =>
       module.checkMessage!(
-        { text: example.text, kind: example.kind ?? 'normal' },
+        {
+          text: example.text,
+          kind: example.kind ?? 'normal',
+          ...(example.planItems ? { planItems: example.planItems } : {}),
+        },
         v.parse(rule.meta.options as v.GenericSchema, example.options ?? {}),
       );
     it.each(module.messageExamples.valid)(`${id} accepts %j`, (example) =>
@@ -63,4 +72,14 @@ describe('presets', () => {
       expect(() => validatePolicy(name, data)).not.toThrow();
     },
   );
+});
+
+describe('.agentpolicyrc.example', () => {
+  it('is a valid policy that shows every rule', async () => {
+    const { parse } = await import('yaml');
+    const text = readFileSync(new URL('../.agentpolicyrc.example', import.meta.url), 'utf8');
+    const data = parse(text);
+    expect(() => validatePolicy('.agentpolicyrc.example', data)).not.toThrow();
+    expect(Object.keys(data.rules).sort()).toEqual(Object.keys(rules).sort());
+  });
 });
