@@ -19,6 +19,10 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
     summary: 'Check the policy, the hooks and the environment',
     load: () => import('./commands/doctor.js'),
   },
+  check: {
+    summary: 'Run the diff rules on staged changes, the work tree or a range',
+    load: () => import('./commands/check.js'),
+  },
   hook: {
     summary: 'Run the policy for a git hook (called by the installed hooks)',
     load: () => import('./commands/hook.js'),

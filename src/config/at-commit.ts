@@ -45,6 +45,23 @@ export function findPolicyAtCommit(
   return undefined;
 }
 
+/** Whether `commit`'s tree holds a policy file (without reading or validating it). */
+export function hasPolicyAt(root: string, commit: string): boolean {
+  const names = git(['ls-tree', '-z', '--name-only', commit, '--', ...SEARCH_PLACES], { cwd: root })
+    .stdout.split('\0')
+    .filter(Boolean);
+  if (names.some((name) => name !== 'package.json')) return true;
+  if (!names.includes('package.json')) return false;
+  const manifest = showFile(root, commit, 'package.json');
+  try {
+    return (
+      manifest !== undefined && (JSON.parse(manifest) as Record<string, unknown>).agentpolicy !== undefined
+    );
+  } catch {
+    return false;
+  }
+}
+
 export function resolvePolicyAtCommit(
   root: string,
   commit: string,

@@ -1,5 +1,44 @@
 import * as v from 'valibot';
-import type { RuleMeta } from './rule.js';
+import type { ChangeSet, FileChange } from '../types.js';
+import { matchesAny } from './match.js';
+import type { CheckChange, RuleMeta } from './rule.js';
+
+export const checkChange: CheckChange<Options> = (change, options) =>
+  change.files
+    .filter(
+      (file) =>
+        file.status === 'added' ||
+        file.status === 'copied' ||
+        (file.status === 'renamed' && !options.allowRenames),
+    )
+    .filter((file) => !matchesAny(file.path, options.allow))
+    .map((file) => ({
+      message:
+        file.status === 'renamed'
+          ? `${file.oldPath} is renamed to the new path ${file.path}.`
+          : `${file.path} is a new file.`,
+      file: file.path,
+    }));
+
+const file = (path: string, more: Partial<FileChange> = {}): FileChange => ({
+  status: 'modified',
+  path,
+  added: 1,
+  deleted: 0,
+  binary: false,
+  symlink: false,
+  submodule: false,
+  ...more,
+});
+
+export const changeExamples: { valid: ChangeSet[]; invalid: ChangeSet[] } = {
+  valid: [{ source: 'staged', files: [file('src/a.ts')] }],
+  invalid: [
+    { source: 'staged', files: [file('src/new.ts', { status: 'added' })] },
+    { source: 'staged', files: [file('src/copy.ts', { status: 'copied', oldPath: 'src/a.ts' })] },
+    { source: 'staged', files: [file('src/b.ts', { status: 'renamed', oldPath: 'src/a.ts' })] },
+  ],
+};
 
 export const meta = {
   id: 'edit-only',

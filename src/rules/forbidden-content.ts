@@ -1,5 +1,47 @@
 import * as v from 'valibot';
-import type { RuleMeta } from './rule.js';
+import type { ChangeSet, FileChange } from '../types.js';
+import { matchesAny, regexp } from './match.js';
+import type { CheckChange, RuleMeta } from './rule.js';
+
+export const checkChange: CheckChange<Options> = (change, options) => {
+  const reports = [];
+  for (const rule of options.patterns) {
+    const pattern = regexp(rule.pattern, rule.flags);
+    for (const file of change.files) {
+      if (rule.files && !matchesAny(file.path, rule.files)) continue;
+      for (const added of file.addedLines ?? []) {
+        if (pattern.test(added.text))
+          reports.push({ message: rule.message, file: file.path, line: added.line });
+      }
+    }
+  }
+  return reports;
+};
+
+const file = (path: string, more: Partial<FileChange> = {}): FileChange => ({
+  status: 'modified',
+  path,
+  added: 1,
+  deleted: 0,
+  binary: false,
+  symlink: false,
+  submodule: false,
+  ...more,
+});
+
+const options = {
+  patterns: [{ pattern: '\\bdebugger\\b', message: 'Remove the debugger statement.', flags: '' }],
+};
+export const changeExamples: { valid: ChangeSet[]; invalid: ChangeSet[]; options: typeof options } = {
+  options,
+  valid: [
+    {
+      source: 'staged',
+      files: [file('a.ts', { addedLines: [{ line: 1, text: 'const debuggerEnabled = false;' }] })],
+    },
+  ],
+  invalid: [{ source: 'staged', files: [file('a.ts', { addedLines: [{ line: 7, text: '  debugger;' }] })] }],
+};
 
 export const meta = {
   id: 'forbidden-content',

@@ -1,5 +1,31 @@
 import * as v from 'valibot';
-import type { RuleMeta } from './rule.js';
+import type { ChangeSet, FileChange } from '../types.js';
+import { matchesAny } from './match.js';
+import type { CheckChange, RuleMeta } from './rule.js';
+
+export const checkChange: CheckChange<Options> = (change, options) =>
+  change.files
+    .filter((file) => file.status === 'deleted' && !matchesAny(file.path, options.allow))
+    .map((file) => ({ message: `${file.path} is deleted.`, file: file.path }));
+
+const file = (path: string, more: Partial<FileChange> = {}): FileChange => ({
+  status: 'modified',
+  path,
+  added: 1,
+  deleted: 0,
+  binary: false,
+  symlink: false,
+  submodule: false,
+  ...more,
+});
+
+export const changeExamples: { valid: ChangeSet[]; invalid: ChangeSet[] } = {
+  valid: [
+    { source: 'staged', files: [file('a.ts'), file('b.ts', { status: 'renamed', oldPath: 'a.ts' })] },
+    { source: 'staged', files: [file('tmp/x', { status: 'deleted' })] },
+  ],
+  invalid: [{ source: 'staged', files: [file('src/a.ts', { status: 'deleted', added: 0, deleted: 10 })] }],
+};
 
 export const meta = {
   id: 'no-deletions',

@@ -1,5 +1,7 @@
 import * as v from 'valibot';
-import type { RuleMeta } from './rule.js';
+import type { ChangeSet, FileChange } from '../types.js';
+import { matchesAny, regexp } from './match.js';
+import type { CheckChange, RuleMeta } from './rule.js';
 
 /** Regular expressions (sources) for lint and type-check suppressions. */
 export const DEFAULT_SUPPRESSIONS = [
@@ -27,6 +29,60 @@ export const DEFAULT_SUPPRESSIONS = [
   '@phpstan-ignore',
   '#\\s*shellcheck\\s+disable',
 ];
+
+export const checkChange: CheckChange<Options> = (change, options) => {
+  const patterns = options.patterns.map((source) => regexp(source));
+  const reports = [];
+  for (const file of change.files) {
+    if (matchesAny(file.path, options.ignore)) continue;
+    for (const added of file.addedLines ?? []) {
+      const hit = patterns.find((pattern) => pattern.test(added.text));
+      if (hit)
+        reports.push({
+          message: `Adds a suppression (${hit.source}): ${added.text.trim().slice(0, 120)}`,
+          file: file.path,
+          line: added.line,
+        });
+    }
+  }
+  return reports;
+};
+
+const file = (path: string, more: Partial<FileChange> = {}): FileChange => ({
+  status: 'modified',
+  path,
+  added: 1,
+  deleted: 0,
+  binary: false,
+  symlink: false,
+  submodule: false,
+  ...more,
+});
+
+export const changeExamples: { valid: ChangeSet[]; invalid: ChangeSet[] } = {
+  valid: [
+    {
+      source: 'staged',
+      files: [
+        file('a.ts', {
+          addedLines: [{ line: 1, text: 'const a = 1;' }],
+          removedLines: [{ line: 1, text: '// @ts-ignore' }],
+        }),
+      ],
+    },
+  ],
+  invalid: [
+    {
+      source: 'staged',
+      files: [file('a.ts', { addedLines: [{ line: 3, text: '  // @ts-expect-error wrong type' }] })],
+    },
+    {
+      source: 'staged',
+      files: [file('a.py', { addedLines: [{ line: 9, text: 'import os  # noqa: F401' }] })],
+    },
+    { source: 'staged', files: [file('a.js', { addedLines: [{ line: 1, text: '/* eslint-disable */' }] })] },
+  ],
+};
 
 export const meta = {
   id: 'no-new-suppressions',

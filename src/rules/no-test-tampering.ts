@@ -1,6 +1,8 @@
 import * as v from 'valibot';
+import type { ChangeSet, FileChange } from '../types.js';
 import { TEST_FILES } from './globs.js';
-import type { RuleMeta } from './rule.js';
+import { matchesAny, regexp } from './match.js';
+import type { CheckChange, RuleMeta } from './rule.js';
 
 /** Regular expressions (sources) for one assertion each. */
 export const DEFAULT_ASSERTIONS = [
@@ -26,6 +28,99 @@ export const DEFAULT_SKIPS = [
   '@(?:Disabled|Ignore)\\b',
   '\\bpending\\s*\\(',
 ];
+
+function countMatches(lines: { text: string }[], patterns: RegExp[]): number {
+  let count = 0;
+  for (const { text } of lines)
+    for (const pattern of patterns) count += text.match(new RegExp(pattern.source, 'g'))?.length ?? 0;
+  return count;
+}
+
+export const checkChange: CheckChange<Options> = (change, options) => {
+  const assertions = options.assertions.map((source) => regexp(source));
+  const skips = options.skips.map((source) => regexp(source));
+  const reports = [];
+  for (const file of change.files) {
+    if (!matchesAny(file.path, options.tests) && !(file.oldPath && matchesAny(file.oldPath, options.tests)))
+      continue;
+    if (file.status === 'deleted') {
+      reports.push({ message: `The test file ${file.path} is deleted.`, file: file.path });
+      continue;
+    }
+    for (const added of file.addedLines ?? []) {
+      if (skips.some((pattern) => pattern.test(added.text))) {
+        reports.push({
+          message: `Skips or focuses tests: ${added.text.trim().slice(0, 120)}`,
+          file: file.path,
+          line: added.line,
+        });
+      }
+    }
+    // The change in a file's assertion count is what the added lines bring minus what the removed take.
+    const drop =
+      countMatches(file.removedLines ?? [], assertions) - countMatches(file.addedLines ?? [], assertions);
+    if (drop > 0) reports.push({ message: `${drop} assertion(s) fewer in ${file.path}.`, file: file.path });
+  }
+  return reports;
+};
+
+const file = (path: string, more: Partial<FileChange> = {}): FileChange => ({
+  status: 'modified',
+  path,
+  added: 1,
+  deleted: 0,
+  binary: false,
+  symlink: false,
+  submodule: false,
+  ...more,
+});
+
+export const changeExamples: { valid: ChangeSet[]; invalid: ChangeSet[] } = {
+  valid: [
+    {
+      source: 'staged',
+      files: [
+        file('test/a.test.ts', {
+          addedLines: [{ line: 4, text: '  expect(add(1, 2)).toBe(3);' }],
+          removedLines: [],
+        }),
+      ],
+    },
+    { source: 'staged', files: [file('src/skip.ts', { addedLines: [{ line: 1, text: 'it.skip("x")' }] })] },
+    {
+      source: 'staged',
+      files: [
+        file('test/a.test.ts', {
+          addedLines: [{ line: 4, text: 'expect(b).toBe(2);' }],
+          removedLines: [{ line: 4, text: 'expect(a).toBe(1);' }],
+        }),
+      ],
+    },
+  ],
+  invalid: [
+    { source: 'staged', files: [file('test/a.test.ts', { status: 'deleted' })] },
+    {
+      source: 'staged',
+      files: [file('src/a.spec.ts', { addedLines: [{ line: 2, text: "it.only('works', () => {" }] })],
+    },
+    {
+      source: 'staged',
+      files: [file('test/a.test.ts', { addedLines: [{ line: 9, text: "test.todo('later')" }] })],
+    },
+    {
+      source: 'staged',
+      files: [
+        file('test/a.test.ts', { addedLines: [], removedLines: [{ line: 4, text: 'expect(a).toBe(1);' }] }),
+      ],
+    },
+    {
+      source: 'staged',
+      files: [
+        file('tests/test_a.py', { addedLines: [{ line: 1, text: '@pytest.mark.skip(reason="flaky")' }] }),
+      ],
+    },
+  ],
+};
 
 export const meta = {
   id: 'no-test-tampering',

@@ -1,6 +1,40 @@
 import * as v from 'valibot';
+import type { ChangeSet, FileChange } from '../types.js';
 import { CI_FILES, HOOK_FILES, POLICY_FILES } from './globs.js';
-import type { RuleMeta } from './rule.js';
+import { matchesAny } from './match.js';
+import type { CheckChange, RuleMeta } from './rule.js';
+
+export const checkChange: CheckChange<Options> = (change, options) =>
+  change.files
+    .filter(
+      (file) =>
+        matchesAny(file.path, options.paths) ||
+        (file.oldPath !== undefined && matchesAny(file.oldPath, options.paths)),
+    )
+    .map((file) => ({
+      message: `${file.oldPath && matchesAny(file.oldPath, options.paths) ? file.oldPath : file.path} is protected and must not change.`,
+      file: file.path,
+    }));
+
+const file = (path: string, more: Partial<FileChange> = {}): FileChange => ({
+  status: 'modified',
+  path,
+  added: 1,
+  deleted: 0,
+  binary: false,
+  symlink: false,
+  submodule: false,
+  ...more,
+});
+
+export const changeExamples: { valid: ChangeSet[]; invalid: ChangeSet[] } = {
+  valid: [{ source: 'staged', files: [file('src/a.ts')] }],
+  invalid: [
+    { source: 'staged', files: [file('.agentpolicyrc')] },
+    { source: 'staged', files: [file('.husky/pre-commit', { status: 'deleted' })] },
+    { source: 'staged', files: [file('ci.yml', { status: 'renamed', oldPath: '.github/workflows/ci.yml' })] },
+  ],
+};
 
 export const meta = {
   id: 'protected-paths',

@@ -1,0 +1,104 @@
+// Judges a range of commits the way the local hooks would have judged each one, plus the range
+// rules on the whole: shared by `check --range`, the pre-push hook and the CI gate. Two or three
+// git processes for the whole range, however many commits it has.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { hasPolicyAt } from '../config/at-commit.js';
+import { SEARCH_PLACES } from '../config/places.js';
+import { changeStats, evaluateChange, evaluateMessage, needsHunks } from '../engine/evaluate.js';
+import { collectCommits, collectRange } from '../git/collect.js';
+import { readCommits } from '../git/commit-messages.js';
+import { git } from '../git/exec.js';
+import { parseCommitMessage } from '../git/parse-message.js';
+import { parsePlan } from '../memory/plan.js';
+import type { CheckResult } from '../report/result.js';
+import { isOk } from '../report/result.js';
+import type { ChangeSet, CommitMessage, Finding, ResolvedPolicy } from '../types.js';
+
+export interface RangeOptions {
+  root: string;
+  env?: NodeJS.ProcessEnv;
+  /** Skip the message rules (check --range judges diffs only when asked). */
+  messages?: boolean;
+}
+
+export function checkRange(
+  policy: ResolvedPolicy,
+  base: string | undefined,
+  head: string,
+  options: RangeOptions,
+): CheckResult & { commits: number } {
+  return checkCommits(policy, base ? [`${base}..${head}`] : [head], base, head, options);
+}
+
+/**
+ * Judges the commits a revision range selects, each on its own, and `base..head` as a whole.
+ * Without a base, the whole is measured from the first commit's parent.
+ */
+export function checkCommits(
+  policy: ResolvedPolicy,
+  revisions: string[],
+  base: string | undefined,
+  head: string,
+  options: RangeOptions,
+): CheckResult & { commits: number } {
+  const collect = {
+    root: options.root,
+    hunks: needsHunks(policy),
+    ...(options.env ? { env: options.env } : {}),
+  };
+  const commits = collectCommits(revisions, collect);
+  if (base === undefined && commits[0]?.parents[0]) base = commits[0].parents[0];
+  const findings: Finding[] = [];
+  for (const commit of commits) {
+    if (bringsFirstPolicy(commit, options.root)) continue;
+    findings.push(...evaluateChange(policy, commit, { scope: 'commit' }, commit.id).findings);
+  }
+  if (options.messages !== false) {
+    const commentChar =
+      git(['config', '--get', 'core.commentChar'], { cwd: options.root, okStatus: [1] }).stdout.trim() || '#';
+    for (const commit of readCommits(
+      options.root,
+      commits.map((c) => c.id!),
+    )) {
+      const message = withPlan(
+        parseCommitMessage(commit.message, commentChar, commit.parents.length > 1),
+        policy,
+        options.root,
+      );
+      findings.push(...evaluateMessage(policy, message, commit.oid));
+    }
+  }
+  const whole = collectRange(base, head, { ...collect, hunks: false });
+  const rangeFindings = evaluateChange(policy, whole, { scope: 'range' }).findings.filter(
+    (finding) => finding.rule === 'max-diff-lines',
+  );
+  findings.push(...rangeFindings);
+  const subject = `${base ? base.slice(0, 12) : '(root)'}..${head.slice(0, 12)}`;
+  return {
+    ok: isOk(findings),
+    subject,
+    findings,
+    stats: changeStats(policy, whole, { scope: 'range' }),
+    commits: commits.length,
+  };
+}
+
+/** The commit that adds a policy where its first parent had none: a human setting the guardrails up. */
+function bringsFirstPolicy(commit: ChangeSet & { parents: string[] }, root: string): boolean {
+  const addsPolicy = commit.files.some(
+    (file) => file.status !== 'deleted' && (SEARCH_PLACES as readonly string[]).includes(file.path),
+  );
+  if (!addsPolicy) return false;
+  const parent = commit.parents[0];
+  return parent === undefined || !hasPolicyAt(root, parent);
+}
+
+/** Adds PLAN.md's items to a message when the plan-item rule needs them. */
+export function withPlan(message: CommitMessage, policy: ResolvedPolicy, root: string): CommitMessage {
+  const setting = policy.rules['plan-item'];
+  if (!setting) return message;
+  const path = join(root, String(setting.options.file));
+  if (!existsSync(path)) return message;
+  return { ...message, planItems: parsePlan(readFileSync(path, 'utf8')).map((item) => item.text) };
+}

@@ -1,0 +1,97 @@
+import { checkRange } from '../../adapters/range-check.js';
+import { evaluateChange, needsHunks } from '../../engine/evaluate.js';
+import { UsageError } from '../../errors.js';
+import { collectStaged, collectWorktree } from '../../git/collect.js';
+import { git } from '../../git/exec.js';
+import { formatGithub } from '../../report/github.js';
+import { formatMarkdown } from '../../report/markdown.js';
+import { type CheckResult, isOk } from '../../report/result.js';
+import { formatText } from '../../report/text.js';
+import { oneOf, parseCommandArgs } from '../args.js';
+import type { Globals } from '../commands.js';
+import { loadPolicy, repositoryRoot } from '../context.js';
+import { type Io, paint, useColor } from '../io.js';
+
+export const usage = `Usage: agentpolicy check [--staged | --worktree | --range A..B] [--format text|json|github|markdown]
+
+Runs the diff rules of the policy on a change set and reports what they find.
+  --staged      what \`git commit\` would commit now (the default)
+  --worktree    the work tree against HEAD, untracked files included (an agent checking itself)
+  --range A..B  every commit of the range on its own (diff and message rules), and the range as a
+                whole (max-diff-lines maxRange)
+Exit 0 when nothing is an error, 1 when something is, 2 for usage, policy or git errors.
+The index and the work tree are only read, never changed.
+`;
+
+const FORMATS = ['text', 'json', 'github', 'markdown'] as const;
+
+export async function run(argv: string[], io: Io, globals: Globals): Promise<number> {
+  const { values } = parseCommandArgs(
+    'check',
+    argv,
+    {
+      staged: { type: 'boolean' },
+      worktree: { type: 'boolean' },
+      range: { type: 'string' },
+      format: { type: 'string' },
+    },
+    false,
+  );
+  const chosen = [values.staged, values.worktree, values.range !== undefined].filter(Boolean).length;
+  if (chosen > 1) throw new UsageError('check: choose one of --staged, --worktree and --range.');
+  const format = oneOf('check', 'format', values.format, FORMATS, 'text');
+  const root = repositoryRoot(io, 'check');
+  const policy = await loadPolicy(root, globals);
+  const result =
+    values.range !== undefined
+      ? checkGivenRange(values.range, policy, root)
+      : checkChangeSet(values.worktree ? 'worktree' : 'staged', policy, root, io.env);
+  io.stdout(render(result, format, io));
+  return result.ok ? 0 : 1;
+}
+
+function checkChangeSet(
+  source: 'staged' | 'worktree',
+  policy: Awaited<ReturnType<typeof loadPolicy>>,
+  root: string,
+  env: NodeJS.ProcessEnv,
+): CheckResult {
+  const options = { root, env, hunks: needsHunks(policy) };
+  const change = source === 'staged' ? collectStaged(options) : collectWorktree(options);
+  const { findings, stats } = evaluateChange(policy, change, { scope: 'commit' });
+  return {
+    ok: isOk(findings),
+    subject: source === 'staged' ? 'staged changes' : 'work tree',
+    findings,
+    stats,
+  };
+}
+
+function checkGivenRange(
+  range: string,
+  policy: Awaited<ReturnType<typeof loadPolicy>>,
+  root: string,
+): CheckResult {
+  const match = /^(.*?)\.\.(\.?)(.*)$/.exec(range);
+  if (!match) throw new UsageError(`check: --range takes A..B (or A...B); got "${range}".`);
+  const [, from = '', threeDots, to = ''] = match;
+  const head = git(['rev-parse', '--verify', `${to || 'HEAD'}^{commit}`], { cwd: root }).stdout.trim();
+  let base = from
+    ? git(['rev-parse', '--verify', `${from}^{commit}`], { cwd: root }).stdout.trim()
+    : undefined;
+  if (base && threeDots) base = git(['merge-base', base, head], { cwd: root }).stdout.trim();
+  return checkRange(policy, base, head, { root });
+}
+
+export function render(result: CheckResult, format: (typeof FORMATS)[number], io: Io): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(result, null, 2)}\n`;
+    case 'github':
+      return formatGithub(result.findings);
+    case 'markdown':
+      return formatMarkdown(result);
+    default:
+      return formatText(result, paint(useColor(io, 'stdout')));
+  }
+}

@@ -1,0 +1,71 @@
+// Added and removed lines from `git diff -U0 --src-prefix=a/ --dst-prefix=b/` output, keyed by the
+// new path (the old path for deleted files). Pure. Headers name files as `+++ b/<path>`, where git
+// C-quotes a path holding a quote, a backslash or a control character (`+++ "b/a\"b"`) and ends
+// the line with a TAB when the path holds a space; `+++ /dev/null` marks a deletion.
+import type { ChangedLine } from '../types.js';
+
+export interface FileLines {
+  addedLines: ChangedLine[];
+  removedLines: ChangedLine[];
+}
+
+const ESCAPES: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, '\\': 92 };
+
+/** Undoes git's C-style quoting of a path: `"a\tb\303\274"` → `a<TAB>bü`. */
+export function unquotePath(text: string): string {
+  if (!text.startsWith('"') || !text.endsWith('"')) return text;
+  const bytes: number[] = [];
+  const body = text.slice(1, -1);
+  for (let i = 0; i < body.length; i++) {
+    const char = body[i]!;
+    if (char !== '\\') {
+      bytes.push(...Buffer.from(char, 'utf8'));
+      continue;
+    }
+    const next = body[++i]!;
+    if (/[0-7]/.test(next)) {
+      bytes.push(Number.parseInt(body.slice(i, i + 3), 8));
+      i += 2;
+    } else {
+      bytes.push(ESCAPES[next] ?? next.charCodeAt(0));
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+function headerPath(line: string, prefix: string): string | undefined {
+  const raw = line.slice(4).replace(/\t$/, '');
+  if (raw === '/dev/null') return undefined;
+  const path = unquotePath(raw);
+  return path.startsWith(prefix) ? path.slice(prefix.length) : path;
+}
+
+export function parseHunks(patch: string): Map<string, FileLines> {
+  const files = new Map<string, FileLines>();
+  let current: FileLines | undefined;
+  let oldPath: string | undefined;
+  let oldLine = 0;
+  let newLine = 0;
+  for (const line of patch.split('\n')) {
+    if (line.startsWith('diff --git ')) {
+      current = undefined;
+      oldPath = undefined;
+    } else if (line.startsWith('--- ') && !current) {
+      oldPath = headerPath(line, 'a/');
+    } else if (line.startsWith('+++ ') && !current) {
+      const path = headerPath(line, 'b/') ?? oldPath;
+      if (path === undefined) continue;
+      current = files.get(path) ?? { addedLines: [], removedLines: [] };
+      files.set(path, current);
+    } else if (line.startsWith('@@ ') && current) {
+      const match = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(line);
+      oldLine = Number(match?.[1] ?? 0);
+      newLine = Number(match?.[2] ?? 0);
+    } else if (current && line.startsWith('+')) {
+      current.addedLines.push({ line: newLine++, text: line.slice(1) });
+    } else if (current && line.startsWith('-')) {
+      current.removedLines.push({ line: oldLine++, text: line.slice(1) });
+    }
+  }
+  return files;
+}
