@@ -4,7 +4,7 @@ import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { validatePolicy } from '../src/config/validate.js';
 import { rules } from '../src/rules/index.js';
-import type { CommitMessage } from '../src/types.js';
+import type { ChangeSet, CommitMessage, RefUpdate } from '../src/types.js';
 
 const RULE_DIR = new URL('../src/rules/', import.meta.url);
 const POLICY_DIR = new URL('../policies/', import.meta.url);
@@ -21,7 +21,10 @@ describe('rule registry', () => {
     '%s has a check for every input it declares and defaults for its options',
     (_id, rule) => {
       const exported = rule as Record<string, unknown>;
-      const checks = { message: 'checkMessage' } as Record<string, string>;
+      const checks = { message: 'checkMessage', change: 'checkChange', push: 'checkPush' } as Record<
+        string,
+        string
+      >;
       for (const input of rule.meta.inputs) {
         if (checks[input]) expect(typeof exported[checks[input]!]).toBe('function');
       }
@@ -60,6 +63,45 @@ describe('message rule examples', () => {
     );
     it.each(module.messageExamples.invalid)(`${id} rejects %j`, (example) =>
       expect(check(example)).not.toEqual([]),
+    );
+  }
+});
+
+describe('change rule examples', () => {
+  for (const [id, rule] of Object.entries(rules)) {
+    const module = rule as unknown as {
+      checkChange?: (c: ChangeSet, o: unknown, x: { scope: 'commit' }) => unknown[];
+      changeExamples?: { valid: ChangeSet[]; invalid: ChangeSet[]; options?: unknown };
+    };
+    if (!module.checkChange) continue;
+    it(`${id} has change examples`, () => expect(module.changeExamples?.invalid.length).toBeGreaterThan(0));
+    if (!module.changeExamples) continue;
+    const options = v.parse(rule.meta.options as v.GenericSchema, module.changeExamples.options ?? {});
+    const check = (change: ChangeSet) => module.checkChange!(change, options, { scope: 'commit' });
+    it.each(module.changeExamples.valid.map((c, i) => [i, c] as const))(
+      `${id} accepts change %i`,
+      (_i, change) => expect(check(change)).toEqual([]),
+    );
+    it.each(module.changeExamples.invalid.map((c, i) => [i, c] as const))(
+      `${id} rejects change %i`,
+      (_i, change) => expect(check(change)).not.toEqual([]),
+    );
+  }
+});
+
+describe('push rule examples', () => {
+  for (const [id, rule] of Object.entries(rules)) {
+    const module = rule as unknown as {
+      checkPush?: (u: RefUpdate[], o: unknown) => unknown[];
+      pushExamples?: { valid: RefUpdate[][]; invalid: RefUpdate[][] };
+    };
+    if (!module.checkPush || !module.pushExamples) continue;
+    const options = v.parse(rule.meta.options as v.GenericSchema, {});
+    it.each(module.pushExamples.valid)(`${id} accepts %j`, (...updates) =>
+      expect(module.checkPush!(updates, options)).toEqual([]),
+    );
+    it.each(module.pushExamples.invalid)(`${id} rejects %j`, (...updates) =>
+      expect(module.checkPush!(updates, options)).not.toEqual([]),
     );
   }
 });

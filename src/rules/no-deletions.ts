@@ -19,7 +19,8 @@ const file = (path: string, more: Partial<FileChange> = {}): FileChange => ({
   ...more,
 });
 
-export const changeExamples: { valid: ChangeSet[]; invalid: ChangeSet[] } = {
+export const changeExamples: { valid: ChangeSet[]; invalid: ChangeSet[]; options: { allow: string[] } } = {
+  options: { allow: ['tmp/**'] },
   valid: [
     { source: 'staged', files: [file('a.ts'), file('b.ts', { status: 'renamed', oldPath: 'a.ts' })] },
     { source: 'staged', files: [file('tmp/x', { status: 'deleted' })] },
