@@ -84,7 +84,9 @@ describe('each diff rule in a real repository', () => {
     [
       'max-diff-lines maxFiles',
       { 'max-diff-lines': ['error', { maxFiles: 2 }] },
-      stage((r) => ['x', 'y', 'z'].forEach((n) => r.write(`${n}.txt`, 'n\n'))),
+      stage((r) => {
+        for (const n of ['x', 'y', 'z']) r.write(`${n}.txt`, 'n\n');
+      }),
       /touches 3 files; at most 2/,
     ],
     [

@@ -61,7 +61,7 @@ describe('staged change sets', () => {
 
   it('a rename is a rename with its similarity, and counts only its edits', () => {
     const repo = createRepo();
-    repo.commit('base', { 'old.txt': Array.from({ length: 100 }, (_, i) => `line ${i}`).join('\n') + '\n' });
+    repo.commit('base', { 'old.txt': `${Array.from({ length: 100 }, (_, i) => `line ${i}`).join('\n')}\n` });
     repo.git('mv', 'old.txt', 'new.txt');
     repo.write('new.txt', `${repo.read('new.txt')}one more\n`);
     repo.git('add', '-A');
