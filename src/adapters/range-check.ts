@@ -3,8 +3,8 @@
 // git processes for the whole range, however many commits it has.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hasPolicyAt } from '../config/at-commit.js';
 import { SEARCH_PLACES } from '../config/places.js';
+import { hasPolicyAt } from '../config/presence.js';
 import { changeStats, evaluateChange, evaluateMessage, needsHunks } from '../engine/evaluate.js';
 import { collectCommits, collectRange } from '../git/collect.js';
 import { readCommits } from '../git/commit-messages.js';

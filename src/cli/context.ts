@@ -1,6 +1,5 @@
 import { readCachedPolicy, writeCachedPolicy } from '../config/cache.js';
 import { UsageError } from '../errors.js';
-import { findRepositoryRoot } from '../git/exec.js';
 import { locateRepository } from '../git/locate.js';
 import type { ResolvedPolicy } from '../types.js';
 import type { Globals } from './commands.js';
@@ -8,9 +7,9 @@ import type { Io } from './io.js';
 
 /** The repository the command works on: the work tree that contains the working directory. */
 export function repositoryRoot(io: Io, command: string): string {
-  const root = findRepositoryRoot(io.cwd);
-  if (!root) throw new UsageError(`${command}: ${io.cwd} is not inside a git repository.`);
-  return root;
+  const location = locateRepository(io.cwd, io.env);
+  if (!location) throw new UsageError(`${command}: ${io.cwd} is not inside a git repository.`);
+  return location.root;
 }
 
 /** Loads and resolves the policy (the full loader: cosmiconfig, validation, extends, profiles). */

@@ -7,12 +7,8 @@ import { ConfigError } from '../errors.js';
 import { git } from '../git/exec.js';
 import { parseData, parseJson } from './parse-data.js';
 import { CODE_PLACES, SEARCH_PLACES } from './places.js';
+import { showFile } from './presence.js';
 import { type Resolution, type ResolveOptions, resolveFound } from './resolve.js';
-
-function showFile(root: string, commit: string, path: string): string | undefined {
-  const result = git(['cat-file', 'blob', `${commit}:${path}`], { cwd: root, okStatus: [128] });
-  return result.status === 0 ? result.stdout : undefined;
-}
 
 /** The policy file at `commit`, as cosmiconfig would have found it in that tree. */
 export function findPolicyAtCommit(
@@ -43,23 +39,6 @@ export function findPolicyAtCommit(
     return { filepath, data: parseData(filepath, text), path: name };
   }
   return undefined;
-}
-
-/** Whether `commit`'s tree holds a policy file (without reading or validating it). */
-export function hasPolicyAt(root: string, commit: string): boolean {
-  const names = git(['ls-tree', '-z', '--name-only', commit, '--', ...SEARCH_PLACES], { cwd: root })
-    .stdout.split('\0')
-    .filter(Boolean);
-  if (names.some((name) => name !== 'package.json')) return true;
-  if (!names.includes('package.json')) return false;
-  const manifest = showFile(root, commit, 'package.json');
-  try {
-    return (
-      manifest !== undefined && (JSON.parse(manifest) as Record<string, unknown>).agentpolicy !== undefined
-    );
-  } catch {
-    return false;
-  }
 }
 
 export function resolvePolicyAtCommit(

@@ -1,20 +1,26 @@
-// Glob matching for the rules: minimatch with dot files included, each glob compiled once.
+// Glob matching for the rules: minimatch semantics with dot files included. Each list of globs is
+// compiled once into one regular expression, so a path costs a single test however many globs
+// there are (minimatch's own matcher costs a walk per glob and path, which shows on 20,000 files).
 import { Minimatch } from 'minimatch';
 
-const compiled = new Map<string, Minimatch>();
+const lists = new Map<string, RegExp | null>();
 
-function matcher(glob: string): Minimatch {
-  let found = compiled.get(glob);
-  if (!found) {
-    found = new Minimatch(glob, { dot: true, nocomment: true, nonegate: true });
-    compiled.set(glob, found);
+function compile(globs: readonly string[]): RegExp | null {
+  const key = globs.join('\0');
+  let found = lists.get(key);
+  if (found === undefined) {
+    const sources = globs.flatMap((glob) => {
+      const re = new Minimatch(glob, { dot: true, nocomment: true, nonegate: true }).makeRe();
+      return re ? [re.source] : [];
+    });
+    found = sources.length ? new RegExp(sources.map((source) => `(?:${source})`).join('|')) : null;
+    lists.set(key, found);
   }
   return found;
 }
 
 export function matchesAny(path: string, globs: readonly string[]): boolean {
-  for (const glob of globs) if (matcher(glob).match(path)) return true;
-  return false;
+  return compile(globs)?.test(path) ?? false;
 }
 
 const regexps = new Map<string, RegExp>();

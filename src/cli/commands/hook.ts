@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { checkCommits, withPlan } from '../../adapters/range-check.js';
 import { consumeAllowance } from '../../audit/allow-once.js';
-import { hasPolicyAt } from '../../config/at-commit.js';
+import { hasPolicyAt } from '../../config/presence.js';
 import { evaluateChange, evaluateMessage, evaluatePush, needsHunks } from '../../engine/evaluate.js';
 import { UsageError } from '../../errors.js';
 import { collectStaged } from '../../git/collect.js';
