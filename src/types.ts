@@ -15,6 +15,7 @@ export type RuleId =
   | 'no-destructive-git'
   | 'no-force-push'
   | 'no-hook-bypass'
+  | 'no-mass-deletion'
   | 'no-new-suppressions'
   | 'no-test-tampering'
   | 'plan-item'
@@ -30,6 +31,8 @@ export interface Finding {
   file?: string;
   line?: number;
   hint?: string;
+  /** For commands: a safer way to reach the same goal. */
+  alternative?: string;
   /** The commit the finding belongs to, for range checks. */
   commit?: string;
 }
@@ -41,6 +44,8 @@ export interface RuleReport {
   line?: number;
   /** Overrides the rule's default fix hint. */
   hint?: string;
+  /** For commands: a safer way to reach the same goal. */
+  alternative?: string;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -31,6 +31,10 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
     summary: 'Run the verification steps and print whether the change is ready',
     load: () => import('./commands/verify.js'),
   },
+  'check-command': {
+    summary: 'Say whether the policy allows a shell command (never runs it)',
+    load: () => import('./commands/check-command.js'),
+  },
   'install-agent': {
     summary: "Add agentpolicy's hook to an agent's project settings",
     load: () => import('./commands/install-agent.js'),

@@ -9,6 +9,7 @@ import recommended from '../../policies/recommended.json' with { type: 'json' };
 import strict from '../../policies/strict.json' with { type: 'json' };
 import { ConfigError } from '../errors.js';
 import { rules } from '../rules/index.js';
+import { checkPatternExamples } from '../shell/patterns.js';
 import type { ResolvedPolicy, RuleId, RuleSetting, ShellPattern, VerifyStep } from '../types.js';
 import { findPolicyFile } from './load.js';
 import { relativeName, suggestion } from './names.js';
@@ -315,5 +316,7 @@ function normalize(state: State, layers: Layer[], profile: string | undefined): 
     };
   }
   if (profile) policy.profile = profile;
+  checkPatternExamples(policy.shell.deny, 'deny');
+  checkPatternExamples(policy.shell.allow, 'allow');
   return policy;
 }

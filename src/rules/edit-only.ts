@@ -1,7 +1,8 @@
 import * as v from 'valibot';
 import type { ChangeSet, FileChange } from '../types.js';
+import { placeOf, shown } from './command-facts.js';
 import { matchesAny } from './match.js';
-import type { CheckChange, RuleMeta } from './rule.js';
+import type { CheckChange, CheckCommand, RuleMeta } from './rule.js';
 
 export const checkChange: CheckChange<Options> = (change, options) =>
   change.files
@@ -56,3 +57,29 @@ export const meta = {
 } satisfies RuleMeta;
 
 export type Options = v.InferOutput<typeof meta.options>;
+
+export const checkCommand: CheckCommand<Options> = (operations, options, facts) => {
+  const reports = [];
+  for (const operation of operations) {
+    const target =
+      operation.kind === 'write'
+        ? operation.target
+        : operation.kind === 'move' && !options.allowRenames
+          ? operation.to
+          : undefined;
+    if (!target?.path || target.glob || facts.existing.has(target.path)) continue;
+    if (placeOf(target.path, facts) !== 'project') continue;
+    const rel = shown(target, facts);
+    if (matchesAny(rel, options.allow)) continue;
+    reports.push({
+      message: `\`${'via' in operation ? operation.via : 'the command'}\` creates the new file ${rel}; only existing files may change.`,
+      alternative: 'Put the change in an existing file, or ask a human to create this one.',
+    });
+  }
+  return reports;
+};
+
+export const commandExamples = {
+  valid: ['echo x >> README.md', 'touch README.md', 'echo x > /tmp/out.txt'],
+  invalid: ['touch newfile.txt', 'echo x > notes-new.md', 'cp README.md README2.md'],
+} satisfies { valid: string[]; invalid: string[] };

@@ -10,6 +10,7 @@ import * as noDeletions from './no-deletions.js';
 import * as noDestructiveGit from './no-destructive-git.js';
 import * as noForcePush from './no-force-push.js';
 import * as noHookBypass from './no-hook-bypass.js';
+import * as noMassDeletion from './no-mass-deletion.js';
 import * as noNewSuppressions from './no-new-suppressions.js';
 import * as noTestTampering from './no-test-tampering.js';
 import * as planItem from './plan-item.js';
@@ -28,6 +29,7 @@ export const rules = {
   'no-destructive-git': noDestructiveGit,
   'no-force-push': noForcePush,
   'no-hook-bypass': noHookBypass,
+  'no-mass-deletion': noMassDeletion,
   'no-new-suppressions': noNewSuppressions,
   'no-test-tampering': noTestTampering,
   'plan-item': planItem,

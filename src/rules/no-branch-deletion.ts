@@ -1,7 +1,8 @@
 import { minimatch } from 'minimatch';
 import * as v from 'valibot';
 import type { RefUpdate } from '../types.js';
-import type { CheckPush, RuleMeta } from './rule.js';
+import { gitOperations, parseGitArgs } from './git-args.js';
+import type { CheckCommand, CheckPush, RuleMeta } from './rule.js';
 
 export const checkPush: CheckPush<Options> = (updates, options) =>
   updates
@@ -59,3 +60,30 @@ export const meta = {
 } satisfies RuleMeta;
 
 export type Options = v.InferOutput<typeof meta.options>;
+
+export const checkCommand: CheckCommand<Options> = (operations, options) =>
+  gitOperations(operations).flatMap((operation) => {
+    const git = parseGitArgs(operation, 'o');
+    if (git.command !== 'push') return [];
+    const refspecs = git.positional.slice(1);
+    const deleted =
+      git.short.has('d') || git.long.has('delete')
+        ? refspecs
+        : refspecs.filter((refspec) => refspec.startsWith(':')).map((refspec) => refspec.slice(1));
+    const allowed = (ref: string) =>
+      options.allow.some(
+        (glob) => minimatch(ref, glob) || minimatch(ref.replace(/^refs\/(heads|tags)\//, ''), glob),
+      );
+    const reports = deleted
+      .filter((ref) => !allowed(ref))
+      .map((ref) => ({
+        message: `\`git ${operation.args.join(' ')}\` deletes ${ref} on the remote.`,
+        alternative: 'Leave the branch; a human can delete it once its work is merged.',
+      }));
+    if (git.long.has('prune') || git.long.has('mirror'))
+      reports.push({
+        message: `\`git ${operation.args.join(' ')}\` deletes remote branches that are not here.`,
+        alternative: 'Push the branches by name.',
+      });
+    return reports;
+  });

@@ -1,7 +1,9 @@
+import { minimatch } from 'minimatch';
 import * as v from 'valibot';
 import type { ChangeSet, FileChange } from '../types.js';
+import { list, placeOf, shown, trackedFilesOf } from './command-facts.js';
 import { matchesAny } from './match.js';
-import type { CheckChange, RuleMeta } from './rule.js';
+import type { CheckChange, CheckCommand, RuleMeta } from './rule.js';
 
 export const checkChange: CheckChange<Options> = (change, options) =>
   change.files
@@ -41,3 +43,35 @@ export const meta = {
 } satisfies RuleMeta;
 
 export type Options = v.InferOutput<typeof meta.options>;
+
+export const checkCommand: CheckCommand<Options> = (operations, options, facts) => {
+  const reports = [];
+  for (const operation of operations) {
+    if (operation.kind !== 'delete') continue;
+    for (const target of operation.targets) {
+      if (!target.path) {
+        reports.push({
+          message: `\`${operation.via}\` deletes \`${target.raw}\`, which is only known when it runs.`,
+        });
+        continue;
+      }
+      const place = placeOf(target.path, facts);
+      if (place === 'temp' || place === 'outside') continue;
+      const rel = shown(target, facts);
+      if (matchesAny(rel, options.allow) || facts.ignored.has(target.path)) continue;
+      const tracked = trackedFilesOf(target, facts, (file, glob) => minimatch(file, glob, { dot: true }));
+      if (tracked.length || facts.existing.has(target.path) || target.glob) {
+        reports.push({
+          message: `\`${operation.via}\` deletes ${tracked.length > 1 ? `${tracked.length} files (${list(tracked)})` : rel}; no file may be deleted.`,
+          alternative: 'Leave the file; if it should go, say why and let a human delete it.',
+        });
+      }
+    }
+  }
+  return reports;
+};
+
+export const commandExamples = {
+  valid: ['rm -rf node_modules', 'rm -rf /tmp/x', 'git rm --cached secrets.env', 'mv old.txt new.txt'],
+  invalid: ['rm file.txt', 'git rm src/index.ts', 'unlink README.md'],
+} satisfies { valid: string[]; invalid: string[] };

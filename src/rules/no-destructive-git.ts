@@ -1,5 +1,8 @@
 import * as v from 'valibot';
-import type { RuleMeta } from './rule.js';
+import type { RuleReport } from '../types.js';
+import type { CommandFacts } from './command-facts.js';
+import { type GitArgs, gitOperations, parseGitArgs } from './git-args.js';
+import type { CheckCommand, RuleMeta } from './rule.js';
 
 export const meta = {
   id: 'no-destructive-git',
@@ -19,3 +22,149 @@ export const meta = {
 } satisfies RuleMeta;
 
 export type Options = v.InferOutput<typeof meta.options>;
+
+const STASH_FIRST = 'Save the work first with `git stash` (or commit it), then run the command.';
+
+function loses(facts: CommandFacts, options: Options, what: boolean): boolean {
+  return !options.useRepositoryState || !facts.inRepository || what;
+}
+
+function judge(git: GitArgs, options: Options, facts: CommandFacts, text: string): RuleReport | undefined {
+  const { command, long, short, positional, paths } = git;
+  const dirty = loses(facts, options, facts.dirty);
+  switch (command) {
+    case 'reset': {
+      if (!long.has('hard') && !long.has('merge') && !long.has('keep')) return undefined;
+      const moves = positional.some((ref) => ref !== 'HEAD' && ref !== '@');
+      if (moves)
+        return {
+          message: `\`${text}\` moves the branch and throws away the commits and changes after it.`,
+          alternative: `Keep the work: \`git stash\`, then \`git reset --soft ${positional[0]}\` or \`git revert\`.`,
+        };
+      return dirty
+        ? {
+            message: `\`${text}\` discards the uncommitted changes in the work tree.`,
+            alternative: STASH_FIRST,
+          }
+        : undefined;
+    }
+    case 'checkout': {
+      if (short.has('b') || long.has('orphan') || long.has('detach')) return undefined;
+      if (short.has('B'))
+        return options.allowLocalRewrite
+          ? undefined
+          : { message: `\`${text}\` resets a branch, dropping its commits.` };
+      const overwrite =
+        short.has('f') ||
+        long.has('force') ||
+        paths.length > 0 ||
+        positional.includes('.') ||
+        positional.some((name) => !facts.refs.has(name) && name !== '-' && facts.inRepository);
+      return overwrite && dirty
+        ? {
+            message: `\`${text}\` overwrites uncommitted changes in the work tree.`,
+            alternative: STASH_FIRST,
+          }
+        : undefined;
+    }
+    case 'restore': {
+      if (
+        long.has('help') ||
+        ((long.has('staged') || short.has('S')) && !long.has('worktree') && !short.has('W'))
+      )
+        return undefined;
+      return dirty
+        ? {
+            message: `\`${text}\` overwrites uncommitted changes in the work tree.`,
+            alternative: 'Unstage with `git restore --staged <file>`, or `git stash` first.',
+          }
+        : undefined;
+    }
+    case 'switch':
+      if (long.has('discard-changes') || short.has('f') || long.has('force'))
+        return dirty
+          ? { message: `\`${text}\` discards local changes while switching.`, alternative: STASH_FIRST }
+          : undefined;
+      if (short.has('C') || long.has('force-create'))
+        return options.allowLocalRewrite ? undefined : { message: `\`${text}\` resets a branch.` };
+      return undefined;
+    case 'clean': {
+      if (short.has('n') || long.has('dry-run') || short.has('i') || long.has('interactive'))
+        return undefined;
+      if (!short.has('f') && !long.has('force')) return undefined;
+      if (short.has('X') && !short.has('x'))
+        return options.allowCleanIgnored
+          ? undefined
+          : {
+              message: `\`${text}\` deletes every ignored file, local settings and secrets included.`,
+              alternative: 'Delete the build folders by name.',
+            };
+      return short.has('x') || loses(facts, options, facts.untracked)
+        ? {
+            message: `\`${text}\` deletes untracked files that exist nowhere else.`,
+            alternative: 'Look first with `git clean -n`, then delete files by name.',
+          }
+        : undefined;
+    }
+    case 'stash':
+      return (positional[0] === 'drop' || positional[0] === 'clear') && loses(facts, options, facts.stash)
+        ? {
+            message: `\`${text}\` throws saved work away.`,
+            alternative: 'Apply it with `git stash pop`, or leave it.',
+          }
+        : undefined;
+    case 'branch': {
+      const force =
+        short.has('D') || ((short.has('d') || long.has('delete')) && (short.has('f') || long.has('force')));
+      const unmerged = positional.filter((name) => facts.merged.get(name) !== true);
+      return force && unmerged.length && loses(facts, options, true)
+        ? {
+            message: `\`${text}\` deletes ${unmerged.join(', ')}, whose commits are not merged.`,
+            alternative: 'Merge it first, or delete it with `git branch -d`, which checks.',
+          }
+        : undefined;
+    }
+    case 'reflog':
+      return positional[0] === 'expire' || positional[0] === 'delete'
+        ? { message: `\`${text}\` removes the recovery points of lost commits.` }
+        : undefined;
+    case 'gc':
+      return long.has('prune') && ['now', 'all'].includes(String(long.get('prune')))
+        ? {
+            message: `\`${text}\` deletes unreachable commits for good.`,
+            alternative: 'Run `git gc` without --prune=now.',
+          }
+        : undefined;
+    case 'update-ref':
+      return short.has('d') || long.has('delete')
+        ? { message: `\`${text}\` deletes a ref directly.` }
+        : undefined;
+    case 'filter-branch':
+    case 'filter-repo':
+      return { message: `\`${text}\` rewrites the whole history.` };
+    case 'worktree':
+      return positional[0] === 'remove' && (short.has('f') || long.has('force'))
+        ? {
+            message: `\`${text}\` removes a worktree with its uncommitted changes.`,
+            alternative: 'Remove it without --force; git refuses when it has changes.',
+          }
+        : undefined;
+    case 'commit':
+      return long.has('amend') && !options.allowLocalRewrite
+        ? { message: `\`${text}\` rewrites the last commit.` }
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+export const checkCommand: CheckCommand<Options> = (operations, options, facts) =>
+  gitOperations(operations).flatMap((operation) => {
+    const report = judge(
+      parseGitArgs(operation, operation.args[0] === 'stash' ? 'm' : ''),
+      options,
+      facts,
+      `git ${operation.args.join(' ')}`.trim(),
+    );
+    return report ? [report] : [];
+  });

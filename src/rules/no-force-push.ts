@@ -1,7 +1,8 @@
 import { minimatch } from 'minimatch';
 import * as v from 'valibot';
 import type { RefUpdate } from '../types.js';
-import type { CheckPush, RuleMeta } from './rule.js';
+import { gitOperations, parseGitArgs } from './git-args.js';
+import type { CheckCommand, CheckPush, RuleMeta } from './rule.js';
 
 /** The branch name of a ref (`refs/heads/x` → `x`), which the `allow` globs match. */
 function branchOf(ref: string): string {
@@ -61,3 +62,33 @@ export const meta = {
 } satisfies RuleMeta;
 
 export type Options = v.InferOutput<typeof meta.options>;
+
+export const checkCommand: CheckCommand<Options> = (operations, options) =>
+  gitOperations(operations).flatMap((operation) => {
+    const git = parseGitArgs(operation, 'o');
+    if (git.command !== 'push') return [];
+    const lease = [...git.long.keys()].some((key) => key.startsWith('force-with-lease'));
+    const force =
+      git.short.has('f') ||
+      git.long.has('force') ||
+      git.long.has('mirror') ||
+      (lease && !options.allowWithLease);
+    const plus = git.positional.slice(1).filter((refspec) => refspec.startsWith('+'));
+    if (!force && plus.length === 0) return [];
+    const branches = git.positional.slice(1).map((refspec) =>
+      refspec
+        .replace(/^\+/, '')
+        .split(':')
+        .pop()!
+        .replace(/^refs\/heads\//, ''),
+    );
+    if (branches.length && branches.every((branch) => options.allow.some((glob) => minimatch(branch, glob))))
+      return [];
+    return [
+      {
+        message: `\`git ${operation.args.join(' ')}\` overwrites the remote history.`,
+        alternative:
+          'Push without force; to replace your own branch, fetch and use `git push --force-with-lease`.',
+      },
+    ];
+  });

@@ -1,8 +1,10 @@
+import { minimatch } from 'minimatch';
 import * as v from 'valibot';
 import type { ChangeSet, FileChange } from '../types.js';
+import { list, trackedFilesOf } from './command-facts.js';
 import { TEST_FILES } from './globs.js';
 import { matchesAny, regexp } from './match.js';
-import type { CheckChange, RuleMeta } from './rule.js';
+import type { CheckChange, CheckCommand, RuleMeta } from './rule.js';
 
 /** Regular expressions (sources) for one assertion each. */
 export const DEFAULT_ASSERTIONS = [
@@ -137,3 +139,21 @@ export const meta = {
 } satisfies RuleMeta;
 
 export type Options = v.InferOutput<typeof meta.options>;
+
+export const checkCommand: CheckCommand<Options> = (operations, options, facts) => {
+  const reports = [];
+  for (const operation of operations) {
+    if (operation.kind !== 'delete') continue;
+    for (const target of operation.targets) {
+      const tests = trackedFilesOf(target, facts, (file, glob) =>
+        minimatch(file, glob, { dot: true }),
+      ).filter((file) => matchesAny(file, options.tests));
+      if (tests.length)
+        reports.push({
+          message: `\`${operation.via}\` deletes test files: ${list(tests)}.`,
+          alternative: 'Make the code pass the tests instead.',
+        });
+    }
+  }
+  return reports;
+};

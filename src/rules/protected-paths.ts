@@ -1,8 +1,10 @@
 import * as v from 'valibot';
+import type { Target } from '../shell/types.js';
 import type { ChangeSet, FileChange } from '../types.js';
+import { placeOf, shown } from './command-facts.js';
 import { CI_FILES, HOOK_FILES, POLICY_FILES } from './globs.js';
 import { matchesAny } from './match.js';
-import type { CheckChange, RuleMeta } from './rule.js';
+import type { CheckChange, CheckCommand, RuleMeta } from './rule.js';
 
 export const checkChange: CheckChange<Options> = (change, options) =>
   change.files
@@ -48,3 +50,57 @@ export const meta = {
 } satisfies RuleMeta;
 
 export type Options = v.InferOutput<typeof meta.options>;
+
+/** Never writable by a command: the guard's own state, git's hooks and configuration. */
+const ALWAYS = [
+  '.git/agentpolicy/**',
+  '.git/agentpolicy',
+  '.git/hooks/**',
+  '.git/hooks',
+  '.git/config',
+  '.git/info/**',
+];
+
+export const checkCommand: CheckCommand<Options> = (operations, options, facts) => {
+  const reports = [];
+  const touched = (target: Target) => {
+    if (!target.path) return undefined;
+    const place = placeOf(target.path, facts);
+    if (place !== 'project' && place !== 'git-dir') return undefined;
+    const rel = shown(target, facts);
+    return matchesAny(rel, options.paths) ||
+      matchesAny(rel, ALWAYS) ||
+      (target.glob && options.paths.some((glob) => glob.startsWith(rel.replace(/\*.*$/, ''))))
+      ? rel
+      : undefined;
+  };
+  for (const operation of operations) {
+    const targets =
+      operation.kind === 'write'
+        ? [operation.target]
+        : operation.kind === 'delete' || operation.kind === 'chmod'
+          ? operation.targets
+          : operation.kind === 'move'
+            ? [...operation.from, operation.to]
+            : [];
+    for (const target of targets) {
+      const rel = touched(target);
+      if (rel)
+        reports.push({
+          message: `\`${'via' in operation ? operation.via : 'the command'}\` changes ${rel}, which is protected.`,
+          alternative: 'These files are for humans to change: ask for the change instead.',
+        });
+    }
+  }
+  return reports;
+};
+
+export const commandExamples = {
+  valid: ['cat .agentpolicyrc', 'echo x >> NOTES.md'],
+  invalid: [
+    'rm .agentpolicyrc',
+    "echo '{}' > .claude/settings.json",
+    'sed -i s/a/b/ .husky/pre-commit',
+    'agentpolicy allow-once no-force-push',
+  ],
+} satisfies { valid: string[]; invalid: string[] };

@@ -1,5 +1,7 @@
 import type * as v from 'valibot';
+import type { Operation } from '../shell/types.js';
 import type { ChangeSet, CommitMessage, RefUpdate, RuleId, RuleReport, Severity } from '../types.js';
+import type { CommandFacts } from './command-facts.js';
 
 /** The kinds of input a rule can judge; a rule implements a check for each kind it lists. */
 export type RuleInput = 'change' | 'message' | 'push' | 'command';
@@ -23,3 +25,6 @@ export interface ChangeContext {
 export type CheckChange<O> = (change: ChangeSet, options: O, context: ChangeContext) => RuleReport[];
 export type CheckMessage<O> = (message: CommitMessage, options: O) => RuleReport[];
 export type CheckPush<O> = (updates: RefUpdate[], options: O) => RuleReport[];
+
+/** For command checks: the operations of one command line and what is known about the repository. */
+export type CheckCommand<O> = (operations: Operation[], options: O, facts: CommandFacts) => RuleReport[];

@@ -1,7 +1,8 @@
 import * as v from 'valibot';
 import type { ChangeSet, FileChange } from '../types.js';
+import { placeOf, shown } from './command-facts.js';
 import { matchesAny } from './match.js';
-import type { CheckChange, RuleMeta } from './rule.js';
+import type { CheckChange, CheckCommand, RuleMeta } from './rule.js';
 
 export const checkChange: CheckChange<Options> = (change, options) =>
   change.files.flatMap((file) =>
@@ -46,3 +47,26 @@ export const meta = {
 } satisfies RuleMeta;
 
 export type Options = v.InferOutput<typeof meta.options>;
+
+export const checkCommand: CheckCommand<Options> = (operations, options, facts) => {
+  const reports = [];
+  for (const operation of operations) {
+    const targets =
+      operation.kind === 'write'
+        ? [operation.target]
+        : operation.kind === 'delete'
+          ? operation.targets
+          : operation.kind === 'move'
+            ? [...operation.from, operation.to]
+            : [];
+    for (const target of targets) {
+      if (!target.path || placeOf(target.path, facts) !== 'project') continue;
+      const rel = shown(target, facts);
+      if (!matchesAny(rel, options.allow))
+        reports.push({
+          message: `\`${'via' in operation ? operation.via : 'the command'}\` changes ${rel}, outside the scope (${options.allow.join(', ')}).`,
+        });
+    }
+  }
+  return reports;
+};

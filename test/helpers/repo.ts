@@ -12,13 +12,17 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach } from 'vitest';
 
 const created: string[] = [];
+const shared: string[] = [];
 afterEach(() => {
   for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+afterAll(() => {
+  for (const dir of shared.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 /** An environment for git that ignores the user's and the system's configuration. */
@@ -41,9 +45,20 @@ export function gitEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.Proc
   };
 }
 
-export function tempDir(prefix = 'agentpolicy-test-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  created.push(dir);
+/**
+ * A temporary folder, removed after the test (or, shared by a whole file, after the file). `outside`
+ * puts it outside the system's temp directories, for tests where a path in /tmp would count as a
+ * temporary path (the shell guard lets deletion there through).
+ */
+export function tempDir(
+  prefix = 'agentpolicy-test-',
+  lifetime: 'test' | 'file' = 'test',
+  outside = false,
+): string {
+  const parent = outside ? join(homedir(), '.cache', 'agentpolicy-tests') : tmpdir();
+  mkdirSync(parent, { recursive: true });
+  const dir = mkdtempSync(join(parent, prefix));
+  (lifetime === 'file' ? shared : created).push(dir);
   return dir;
 }
 
@@ -69,9 +84,15 @@ export interface RunResult {
 }
 
 export function createRepo(
-  options: { objectFormat?: 'sha1' | 'sha256'; bare?: boolean; dir?: string } = {},
+  options: {
+    objectFormat?: 'sha1' | 'sha256';
+    bare?: boolean;
+    dir?: string;
+    lifetime?: 'test' | 'file';
+    outsideTemp?: boolean;
+  } = {},
 ): TestRepo {
-  const base = tempDir();
+  const base = tempDir('agentpolicy-test-', options.lifetime, options.outsideTemp);
   const home = join(base, 'home');
   mkdirSync(home, { recursive: true });
   const dir = options.dir ?? join(base, 'repo');

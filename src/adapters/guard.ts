@@ -1,0 +1,127 @@
+// The agent guard's one door: a shell command or a file tool call in, a decision out, with the
+// repository facts gathered only as far as the operations need them, a human's allow-once
+// honoured, and every decision written to the audit log.
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
+import { consumeAllowance } from '../audit/allow-once.js';
+import { appendAudit } from '../audit/log.js';
+import { decide, evaluateOperations } from '../engine/decide.js';
+import { gatherFacts } from '../git/repo-state.js';
+import { analyzeCommand, resolveTarget } from '../shell/analyze.js';
+import type { Operation } from '../shell/types.js';
+import type { Decision, ResolvedPolicy } from '../types.js';
+import type { ToolCall } from './agents/types.js';
+
+export interface GuardContext {
+  policy: ResolvedPolicy;
+  /** Top of the work tree, or the working directory outside a repository. */
+  root: string;
+  inRepository: boolean;
+  /** Where our state lives (.git); absent outside a repository. */
+  commonDir?: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export function tempDirectories(policy: ResolvedPolicy, env: NodeJS.ProcessEnv): string[] {
+  const home = env.HOME ?? '';
+  const extra = policy.shell.tempDirs.map((dir) => (dir.startsWith('~') ? `${home}${dir.slice(1)}` : dir));
+  return [
+    ...new Set(
+      ['/tmp', '/var/tmp', tmpdir(), ...(env.TMPDIR ? [env.TMPDIR] : []), ...extra].map((dir) =>
+        resolve(dir),
+      ),
+    ),
+  ];
+}
+
+/** Variables the analysis may expand: only well-known ones, from the agent's own environment. */
+function shellEnv(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  return { HOME: env.HOME, TMPDIR: env.TMPDIR ?? '/tmp', USER: env.USER, TMP: env.TMP, TEMP: env.TEMP };
+}
+
+export function operationsOfToolCall(call: ToolCall, cwd: string, env: NodeJS.ProcessEnv): Operation[] {
+  const target = (path: string) => resolveTarget({ text: path, dynamic: false, glob: false }, cwd);
+  switch (call.kind) {
+    case 'shell':
+      return analyzeCommand(call.command, cwd, shellEnv(env)).operations;
+    case 'write': {
+      const t = target(call.path);
+      return [
+        {
+          kind: 'write',
+          target: t,
+          mode: t.path && existsSync(t.path) ? 'overwrite' : 'create',
+          via: 'Write',
+        },
+      ];
+    }
+    case 'edit':
+      return [{ kind: 'write', target: target(call.path), mode: 'modify', via: 'Edit' }];
+    case 'delete':
+      return [{ kind: 'delete', targets: [target(call.path)], recursive: false, via: 'Delete' }];
+    case 'move':
+      return [{ kind: 'move', from: [target(call.from)], to: target(call.to), via: 'Move' }];
+    default:
+      return [];
+  }
+}
+
+/** Decides on operations: rules, shell patterns, what could not be analysed. */
+export function decideOperations(operations: Operation[], context: GuardContext): Decision {
+  const facts = gatherFacts(
+    context.root,
+    context.inRepository,
+    operations,
+    context.env,
+    tempDirectories(context.policy, context.env),
+  );
+  return decide(evaluateOperations(context.policy, operations, facts), context.policy);
+}
+
+export function guardCommand(command: string, context: GuardContext): Decision {
+  const { operations } = analyzeCommand(command, context.cwd, shellEnv(context.env));
+  return decideOperations(operations, context);
+}
+
+export function guardToolCalls(calls: ToolCall[], context: GuardContext): Decision {
+  const operations = calls.flatMap((call) => operationsOfToolCall(call, context.cwd, context.env));
+  return decideOperations(operations, context);
+}
+
+/** A deny that a human allowed once (`agentpolicy allow-once <rule>`) becomes an allow, once. */
+export function applyAllowOnce(
+  decision: Decision,
+  context: GuardContext,
+  command: string | undefined,
+): Decision & { allowedOnce?: boolean } {
+  if (decision.verdict === 'allow' || !decision.rule || !context.commonDir) return decision;
+  if (!consumeAllowance(context.commonDir, decision.rule, command)) return decision;
+  return { ...decision, verdict: 'allow', allowedOnce: true };
+}
+
+export function audit(
+  context: GuardContext,
+  entry: { agent: string; session?: string; tool: string; command?: string; paths?: string[] },
+  decision: Decision & { allowedOnce?: boolean },
+): void {
+  if (!context.commonDir) return;
+  try {
+    appendAudit(context.commonDir, {
+      time: new Date().toISOString(),
+      ...entry,
+      cwd: context.cwd,
+      decision: decision.verdict,
+      ...(decision.rule ? { rule: decision.rule } : {}),
+      ...(decision.reason ? { reason: decision.reason } : {}),
+      ...(decision.allowedOnce ? { allowedOnce: true } : {}),
+    });
+  } catch {
+    // The decision stands whether or not it could be logged.
+  }
+}
+
+export function absolute(path: string, cwd: string): string {
+  return isAbsolute(path) ? path : resolve(cwd, path);
+}

@@ -1,0 +1,122 @@
+// The repository facts the command rules need, gathered once per command in a few git calls, and
+// only the ones the operations ask about: most commands need none.
+import { existsSync, statSync } from 'node:fs';
+import { relative, sep } from 'node:path';
+import type { CommandFacts } from '../rules/command-facts.js';
+import { placeOf } from '../rules/command-facts.js';
+import type { Operation, Target } from '../shell/types.js';
+import { git } from './exec.js';
+
+function targetsOf(operations: Operation[]): Target[] {
+  return operations.flatMap((operation) => {
+    switch (operation.kind) {
+      case 'delete':
+      case 'chmod':
+        return operation.targets;
+      case 'write':
+        return [operation.target];
+      case 'move':
+        return [...operation.from, operation.to];
+      default:
+        return [];
+    }
+  });
+}
+
+const GIT_STATE_COMMANDS = new Set([
+  'reset',
+  'checkout',
+  'restore',
+  'switch',
+  'clean',
+  'stash',
+  'branch',
+  'rm',
+]);
+
+export function gatherFacts(
+  root: string,
+  inRepository: boolean,
+  operations: Operation[],
+  env: NodeJS.ProcessEnv,
+  tempDirs: string[],
+): CommandFacts {
+  const facts: CommandFacts = {
+    root,
+    inRepository,
+    ...(env.HOME ? { home: env.HOME } : {}),
+    tempDirs,
+    trackedUnder: new Set(),
+    ignored: new Set(),
+    existing: new Set(),
+    dirty: false,
+    untracked: false,
+    stash: false,
+    merged: new Map(),
+    refs: new Set(),
+  };
+  const targets = targetsOf(operations).filter((target) => target.path !== undefined);
+  for (const target of targets)
+    if (!target.glob && existsSync(target.path!)) facts.existing.add(target.path!);
+  if (!inRepository) return facts;
+  const inProject = targets.filter(
+    (target) => placeOf(target.path!, facts) === 'project' || placeOf(target.path!, facts) === 'project-root',
+  );
+  if (inProject.length) {
+    const specs = inProject.flatMap((target) => {
+      const rel = relative(root, target.path!).split(sep).join('/') || '.';
+      return target.glob ? [`:(glob)${rel}`, `:(glob)${rel}/**`] : [`:(literal)${rel}`];
+    });
+    const listed = git(['ls-files', '-z', '--', ...specs], { cwd: root })
+      .stdout.split('\0')
+      .filter(Boolean);
+    for (const file of listed) facts.trackedUnder.add(file);
+    const plain = inProject.filter(
+      (target) =>
+        !target.glob && facts.existing.has(target.path!) && placeOf(target.path!, facts) === 'project',
+    );
+    if (plain.length) {
+      // A directory pattern (`dist/`) only matches a path that says it is a directory.
+      const input = plain
+        .map((target) => relative(root, target.path!) + (statSync(target.path!).isDirectory() ? '/' : ''))
+        .join('\0');
+      const ignored = git(['check-ignore', '-z', '--stdin'], { cwd: root, input, okStatus: [1] })
+        .stdout.split('\0')
+        .filter(Boolean);
+      for (const path of ignored) facts.ignored.add(`${root}${sep}${path}`.replace(/\/$/, ''));
+    }
+  }
+  const gitOperations = operations.filter(
+    (operation): operation is Extract<Operation, { kind: 'git' }> => operation.kind === 'git',
+  );
+  if (gitOperations.some((operation) => GIT_STATE_COMMANDS.has(operation.args[0] ?? ''))) {
+    const status = git(['status', '--porcelain=v1', '-z', '--untracked-files=normal'], { cwd: root })
+      .stdout.split('\0')
+      .filter(Boolean);
+    facts.dirty = status.some((entry) => !entry.startsWith('??') && !entry.startsWith('!!'));
+    facts.untracked = status.some((entry) => entry.startsWith('??'));
+    facts.stash =
+      git(['rev-parse', '--verify', '--quiet', 'refs/stash'], { cwd: root, okStatus: [1, 128] }).status === 0;
+    for (const operation of gitOperations) {
+      const [command, ...rest] = operation.args;
+      if (command === 'branch') {
+        for (const name of rest.filter((arg) => !arg.startsWith('-'))) {
+          const merged =
+            git(['merge-base', '--is-ancestor', name, 'HEAD'], { cwd: root, okStatus: [1, 128] }).status ===
+            0;
+          facts.merged.set(name, merged);
+        }
+      }
+      if (command === 'checkout' || command === 'switch') {
+        for (const name of rest.filter((arg) => !arg.startsWith('-'))) {
+          if (
+            git(['rev-parse', '--verify', '--quiet', `${name}^{commit}`], { cwd: root, okStatus: [1, 128] })
+              .status === 0
+          )
+            facts.refs.add(name);
+        }
+      }
+    }
+  }
+  return facts;
+}

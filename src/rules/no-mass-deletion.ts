@@ -1,0 +1,125 @@
+import { minimatch } from 'minimatch';
+import * as v from 'valibot';
+import type { Target } from '../shell/types.js';
+import { type CommandFacts, list, placeOf, shown, trackedFilesOf } from './command-facts.js';
+import type { CheckCommand, RuleMeta } from './rule.js';
+
+export const meta = {
+  id: 'no-mass-deletion',
+  description:
+    'No command that deletes outside the project, deletes tracked files in bulk, destroys a file’s content, or wipes infrastructure.',
+  defaultSeverity: 'error',
+  inputs: ['command'],
+  options: v.strictObject({}),
+  hint: 'Delete single files you created, by name; for tracked files use `git rm <file>` so the deletion is reviewed.',
+} satisfies RuleMeta;
+
+export type Options = v.InferOutput<typeof meta.options>;
+
+const glob = (file: string, pattern: string) => minimatch(file, pattern, { dot: true });
+
+function checkDeletion(target: Target, recursive: boolean, facts: CommandFacts, via: string) {
+  if (!target.path) {
+    return recursive
+      ? [
+          {
+            message: `\`${via}\` deletes \`${target.raw}\`, which is only known when it runs.`,
+            alternative: 'Name the path to delete literally.',
+          },
+        ]
+      : [];
+  }
+  const place = placeOf(target.path, facts);
+  if (place === 'temp') return [];
+  if (place === 'outside') {
+    return [
+      {
+        message: `\`${via}\` deletes ${target.path}, outside the project.`,
+        alternative: 'Only delete inside the project or a temporary directory.',
+      },
+    ];
+  }
+  if (place === 'project-root' || place === 'git-dir') {
+    return [
+      {
+        message: `\`${via}\` deletes ${place === 'git-dir' ? 'the repository itself (.git)' : 'the whole project'}.`,
+      },
+    ];
+  }
+  if (!recursive && !target.glob) return [];
+  const tracked = trackedFilesOf(target, facts, glob);
+  if (tracked.length === 0) return [];
+  return [
+    {
+      message: `\`${via}\` deletes ${tracked.length} tracked file(s): ${list(tracked)}.`,
+      alternative: 'Delete the files one by one with `git rm`, or ask a human.',
+    },
+  ];
+}
+
+export const checkCommand: CheckCommand<Options> = (operations, _options, facts) => {
+  const reports = [];
+  for (const operation of operations) {
+    switch (operation.kind) {
+      case 'delete':
+        for (const target of operation.targets)
+          reports.push(...checkDeletion(target, operation.recursive, facts, operation.via));
+        break;
+      case 'write': {
+        const { target } = operation;
+        if (!target.path) break;
+        const place = placeOf(target.path, facts);
+        if (place === 'outside')
+          reports.push({
+            message: `\`${operation.via}\` writes ${target.path}, outside the project.`,
+            alternative: 'Write inside the project or a temporary directory.',
+          });
+        else if (operation.mode === 'destroy' && place !== 'temp' && facts.existing.has(target.path)) {
+          reports.push({
+            message: `\`${operation.via}\` destroys the content of ${shown(target, facts)}.`,
+            alternative:
+              'Edit the file instead, or restore it with `git checkout -- <file>` if that is the goal.',
+          });
+        }
+        break;
+      }
+      case 'chmod':
+        for (const target of operation.targets) {
+          if (!operation.recursive || !target.path) continue;
+          const place = placeOf(target.path, facts);
+          if (place === 'project-root' || place === 'outside')
+            reports.push({
+              message: `\`${operation.via} -R\` changes the permissions of ${shown(target, facts)} and everything in it.`,
+            });
+        }
+        break;
+      case 'infra':
+        reports.push({
+          message: `\`${operation.what}\` deletes infrastructure, which cannot be undone.`,
+          alternative: 'Ask a human to do it.',
+        });
+        break;
+      case 'remote':
+        for (const inner of operation.operations) {
+          if (inner.kind === 'delete' && inner.recursive)
+            reports.push({
+              message: `\`ssh ${operation.host}\` runs a recursive deletion on another machine (${inner.targets.map((t) => t.raw).join(' ')}).`,
+            });
+        }
+        break;
+    }
+  }
+  return reports;
+};
+
+export const commandExamples = {
+  valid: ['rm -rf node_modules', 'rm -rf /tmp/build', 'rm notes.txt', 'echo hi > notes.txt', 'ls -la'],
+  invalid: [
+    'rm -rf /',
+    'rm -rf ~',
+    'rm -rf src',
+    'find src -delete',
+    '> src/index.ts',
+    'kubectl delete namespace prod',
+  ],
+} satisfies { valid: string[]; invalid: string[] };

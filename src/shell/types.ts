@@ -1,0 +1,50 @@
+// What the shell analysis turns a command line into: plain operations the command rules judge.
+
+/** A path an operation touches, as far as the analysis could resolve it. */
+export interface Target {
+  /** The word as written (after quote removal). */
+  raw: string;
+  /** Absolute and normalised; absent when the word could not be resolved. */
+  path?: string;
+  /** The word has an unexpanded glob (`*`, `?`, `[...]`). */
+  glob: boolean;
+  /** Part of the word comes from something the analysis cannot know ($VAR, $(...)). */
+  dynamic: boolean;
+}
+
+export type Operation =
+  /** Every simple command that would run, after wrappers are taken off. */
+  | { kind: 'exec'; argv: string[]; cwd: string }
+  | { kind: 'delete'; targets: Target[]; recursive: boolean; via: string }
+  /** A write to a file: create or overwrite (`>`, cp), append, edit in place, or destroy its content. */
+  | {
+      kind: 'write';
+      target: Target;
+      mode: 'overwrite' | 'append' | 'modify' | 'destroy' | 'create';
+      via: string;
+    }
+  | { kind: 'move'; from: Target[]; to: Target; via: string }
+  | { kind: 'chmod'; targets: Target[]; recursive: boolean; removesExecute: boolean; via: string }
+  /** A git command: global options taken apart, `args` starting at the subcommand. */
+  | {
+      kind: 'git';
+      args: string[];
+      config: [string, string][];
+      cwd: string;
+      env: Record<string, string>;
+      via: string;
+    }
+  /** A variable set for the commands that follow or for one command (HUSKY=0 ...). */
+  | { kind: 'env'; name: string; value: string; via: string }
+  /** Runs something on another machine. */
+  | { kind: 'remote'; host: string; operations: Operation[] }
+  /** An irreversible deletion of infrastructure (kubectl delete namespace, terraform destroy...). */
+  | { kind: 'infra'; what: string }
+  /** Something that cannot be analysed: a command name from a substitution, decoded text run by a shell. */
+  | { kind: 'opaque'; reason: string };
+
+export interface Analysis {
+  operations: Operation[];
+  /** The directory the command line starts in. */
+  cwd: string;
+}
