@@ -139,7 +139,7 @@ export function analyzeProgram(words: WordValue[], context: Context, env: Record
         });
       return nested(args.map((a) => a.text).join(' '), context, 'eval');
     case 'xargs':
-      return analyzeXargs(args, context, inner);
+      return analyzeXargs(args, inner);
     case 'parallel':
       return analyzeParallel(args, context, inner);
     case 'busybox':
@@ -224,7 +224,7 @@ function analyzeEnv(
   inner(args.slice(i), extra);
 }
 
-function analyzeXargs(args: WordValue[], context: Context, inner: (rest: WordValue[]) => void): void {
+function analyzeXargs(args: WordValue[], inner: (rest: WordValue[]) => void): void {
   const valued = new Set([
     '-a',
     '-E',
