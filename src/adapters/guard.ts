@@ -8,7 +8,7 @@ import { consumeAllowance } from '../audit/allow-once.js';
 import { appendAudit } from '../audit/log.js';
 import { decide, evaluateOperations } from '../engine/decide.js';
 import { gatherFacts } from '../git/repo-state.js';
-import { analyzeCommand, resolveTarget } from '../shell/analyze.js';
+import { analyzeArgv, analyzeCommand, resolveTarget } from '../shell/analyze.js';
 import type { Operation } from '../shell/types.js';
 import type { Decision, ResolvedPolicy } from '../types.js';
 import type { ToolCall } from './agents/types.js';
@@ -83,6 +83,10 @@ export function decideOperations(operations: Operation[], context: GuardContext)
 export function guardCommand(command: string, context: GuardContext): Decision {
   const { operations } = analyzeCommand(command, context.cwd, shellEnv(context.env));
   return decideOperations(operations, context);
+}
+
+export function guardArgv(argv: string[], context: GuardContext): Decision {
+  return decideOperations(analyzeArgv(argv, context.cwd, shellEnv(context.env)).operations, context);
 }
 
 export function guardToolCalls(calls: ToolCall[], context: GuardContext): Decision {

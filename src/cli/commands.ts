@@ -35,6 +35,18 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
     summary: 'Say whether the policy allows a shell command (never runs it)',
     load: () => import('./commands/check-command.js'),
   },
+  exec: {
+    summary: 'Check a command, then run it (stdio, exit code and signals passed through)',
+    load: () => import('./commands/exec.js'),
+  },
+  sh: {
+    summary: 'A $SHELL for agents: check `sh -c` commands, then run them',
+    load: () => import('./commands/sh.js'),
+  },
+  'agent-hook': {
+    summary: "Answer an agent's pre-tool hook (claude, codex, cursor, gemini, copilot)",
+    load: () => import('./commands/agent-hook.js'),
+  },
   'install-agent': {
     summary: "Add agentpolicy's hook to an agent's project settings",
     load: () => import('./commands/install-agent.js'),

@@ -298,3 +298,20 @@ function producedText(command: Command, context: Context): Context['stdin'] {
   }
   return { from };
 }
+
+/** An argv that will be run as it is (`agentpolicy exec -- ...`): no shell parsing, no quoting. */
+export function analyzeArgv(argv: string[], cwd: string, env: Record<string, string | undefined>): Analysis {
+  const context: Context = {
+    scope: { vars: new Map(), env, cwd },
+    depth: 0,
+    operations: [],
+    functions: new Map(),
+  };
+  if (argv.length)
+    analyzeProgram(
+      argv.map((text) => ({ text, dynamic: false, glob: false })),
+      context,
+      {},
+    );
+  return { operations: context.operations, cwd };
+}
