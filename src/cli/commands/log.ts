@@ -34,7 +34,7 @@ export async function run(argv: string[], io: Io, _globals: Globals): Promise<nu
       throw new UsageError(`log: --since takes a duration (30m, 2h) or a date; got "${values.since}".`);
   }
   const limit = values.limit === undefined ? Number.POSITIVE_INFINITY : Number(values.limit);
-  if (!Number.isInteger(limit) || limit < 1)
+  if (values.limit !== undefined && (!Number.isInteger(limit) || limit < 1))
     throw new UsageError(`log: --limit takes a whole number; got "${values.limit}".`);
   const entries = readAudit(location.commonDir)
     .filter((entry) => Date.parse(entry.time) >= since)
