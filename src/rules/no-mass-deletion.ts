@@ -20,7 +20,8 @@ const glob = (file: string, pattern: string) => minimatch(file, pattern, { dot: 
 
 function checkDeletion(target: Target, recursive: boolean, facts: CommandFacts, via: string) {
   if (!target.path) {
-    return recursive
+    // A recursive delete of an unknown path, or a delete of whatever xargs or parallel is fed.
+    return recursive || target.raw === '<input>'
       ? [
           {
             message: `\`${via}\` deletes \`${target.raw}\`, which is only known when it runs.`,

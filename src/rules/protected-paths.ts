@@ -1,3 +1,4 @@
+import { minimatch } from 'minimatch';
 import * as v from 'valibot';
 import type { Target } from '../shell/types.js';
 import type { ChangeSet, FileChange } from '../types.js';
@@ -68,11 +69,13 @@ export const checkCommand: CheckCommand<Options> = (operations, options, facts) 
     const place = placeOf(target.path, facts);
     if (place !== 'project' && place !== 'git-dir') return undefined;
     const rel = shown(target, facts);
-    return matchesAny(rel, options.paths) ||
-      matchesAny(rel, ALWAYS) ||
-      (target.glob && options.paths.some((glob) => glob.startsWith(rel.replace(/\*.*$/, ''))))
-      ? rel
-      : undefined;
+    if (matchesAny(rel, options.paths) || matchesAny(rel, ALWAYS)) return rel;
+    // A glob (`rm -rf .*`) reaches a protected file when it matches that file's path.
+    const reaches = (glob: string) => {
+      const sample = glob.replace(/\*\*.*$/, 'x').replace(/\*/g, 'x');
+      return minimatch(sample, rel, { dot: true }) || minimatch(sample, `${rel}/**`, { dot: true });
+    };
+    return target.glob && [...options.paths, ...ALWAYS].some(reaches) ? rel : undefined;
   };
   for (const operation of operations) {
     const targets =

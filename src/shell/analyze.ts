@@ -249,6 +249,12 @@ function walkCommand(command: Command, context: Context): void {
     context.operations.push({ kind: 'env', name, value: value ?? '', via: 'prefix' });
   }
   const name = values[0]!;
+  // `: > file` and `true > file` only truncate the file.
+  if (values.length === 1 && (name.text === ':' || name.text === 'true')) {
+    for (const operation of context.operations.slice(before)) {
+      if (operation.kind === 'write' && operation.mode === 'overwrite') operation.mode = 'destroy';
+    }
+  }
   if (name.dynamic) {
     context.operations.push({
       kind: 'opaque',
