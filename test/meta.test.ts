@@ -3,7 +3,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { validatePolicy } from '../src/config/validate.js';
+import type { CommandFacts } from '../src/rules/command-facts.js';
 import { rules } from '../src/rules/index.js';
+import { analyzeCommand } from '../src/shell/analyze.js';
+import type { Operation } from '../src/shell/types.js';
 import type { ChangeSet, CommitMessage, RefUpdate } from '../src/types.js';
 
 const RULE_DIR = new URL('../src/rules/', import.meta.url);
@@ -124,4 +127,52 @@ describe('.agentpolicyrc.example', () => {
     expect(() => validatePolicy('.agentpolicyrc.example', data)).not.toThrow();
     expect(Object.keys(data.rules).sort()).toEqual(Object.keys(rules).sort());
   });
+});
+
+describe('command rule examples', () => {
+  // A repository described as data: the rules are pure, so their examples run without git.
+  const root = '/repo';
+  const tracked = [
+    'src/index.ts',
+    'src/app.ts',
+    'README.md',
+    'file.txt',
+    '.agentpolicyrc',
+    '.husky/pre-commit',
+    '.claude/settings.json',
+  ];
+  const facts: CommandFacts = {
+    root,
+    inRepository: true,
+    home: '/home/user',
+    tempDirs: ['/tmp'],
+    trackedUnder: new Set(tracked),
+    ignored: new Set([`${root}/node_modules`]),
+    existing: new Set([...tracked.map((file) => `${root}/${file}`), `${root}/node_modules`, `${root}/src`]),
+    dirty: true,
+    untracked: true,
+    stash: true,
+    merged: new Map(),
+    refs: new Set(['main']),
+  };
+  for (const [id, rule] of Object.entries(rules)) {
+    const module = rule as unknown as {
+      checkCommand?: (o: Operation[], options: unknown, f: CommandFacts) => unknown[];
+      commandExamples?: { valid: string[]; invalid: string[] };
+    };
+    if (!module.checkCommand || !module.commandExamples) continue;
+    const options = v.parse(rule.meta.options as v.GenericSchema, {});
+    const check = (command: string) =>
+      module.checkCommand!(
+        analyzeCommand(command, root, { HOME: '/home/user', TMPDIR: '/tmp' }).operations,
+        options,
+        facts,
+      );
+    it.each(module.commandExamples.valid)(`${id} lets %j through`, (command) =>
+      expect(check(command)).toEqual([]),
+    );
+    it.each(module.commandExamples.invalid)(`${id} stops %j`, (command) =>
+      expect(check(command)).not.toEqual([]),
+    );
+  }
 });

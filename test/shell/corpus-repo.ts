@@ -48,8 +48,9 @@ const TRACKED = [
 export function createCorpusRepo(
   policy: object = { extends: 'agentpolicy:recommended' },
   lifetime: 'test' | 'file' = 'file',
+  outsideTemp = true,
 ): TestRepo {
-  const repo = createRepo({ lifetime, outsideTemp: true });
+  const repo = createRepo({ lifetime, outsideTemp });
   repo.write('.gitignore', 'node_modules/\ndist/\nbuild/\ncoverage/\n.next/\n');
   repo.write('.agentpolicyrc', JSON.stringify(policy));
   for (const path of TRACKED)
