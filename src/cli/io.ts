@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 // What a command may touch of the process: streams, environment, working directory.
 export interface Io {
   cwd: string;
@@ -17,9 +19,19 @@ export function processIo(): Io {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     readStdin: async () => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks).toString('utf8');
+      // A synchronous read of descriptor 0 skips the stream machinery: hooks pay for every millisecond.
+      try {
+        return readFileSync(0, 'utf8');
+      } catch (error) {
+        if (
+          (error as NodeJS.ErrnoException).code === 'EAGAIN' ||
+          (error as NodeJS.ErrnoException).code === 'EOF'
+        )
+          return '';
+        const chunks: Buffer[] = [];
+        for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+        return Buffer.concat(chunks).toString('utf8');
+      }
     },
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),

@@ -2,7 +2,6 @@
 // came from, so a hot call (an agent tool call, a commit-msg hook) reads a few small files instead
 // of loading cosmiconfig, the YAML parser and the validator. Any change to a source file, the
 // agentpolicy version or the profile misses the cache and resolves afresh.
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResolvedPolicy } from '../types.js';
@@ -12,12 +11,9 @@ import { CODE_PLACES, SEARCH_PLACES } from './places.js';
 interface CacheEntry {
   version: string;
   profile: string;
-  files: { path: string; sha256: string }[];
+  /** Each source file with its whole content: policy files are small, and comparing them needs no hashing. */
+  files: { path: string; content: string }[];
   policy: ResolvedPolicy;
-}
-
-function sha256(content: string | Buffer): string {
-  return createHash('sha256').update(content).digest('hex');
 }
 
 function cachePath(commonDir: string, profile: string | undefined): string {
@@ -25,7 +21,7 @@ function cachePath(commonDir: string, profile: string | undefined): string {
     commonDir,
     'agentpolicy',
     'cache',
-    `policy${profile ? `.${sha256(profile).slice(0, 12)}` : ''}.json`,
+    `policy${profile ? `.${encodeURIComponent(profile)}` : ''}.json`,
   );
 }
 
@@ -49,7 +45,7 @@ export function readCachedPolicy(
   if (!first || entry.files[0]?.path !== join(root, first)) return undefined;
   for (const file of entry.files) {
     try {
-      if (sha256(readFileSync(file.path)) !== file.sha256) return undefined;
+      if (readFileSync(file.path, 'utf8') !== file.content) return undefined;
     } catch {
       return undefined;
     }
@@ -76,7 +72,7 @@ export function writeCachedPolicy(
   const entry: CacheEntry = {
     version: VERSION,
     profile: profile ?? '',
-    files: files.map((file) => ({ path: file, sha256: sha256(readFileSync(file)) })),
+    files: files.map((file) => ({ path: file, content: readFileSync(file, 'utf8') })),
     policy,
   };
   try {

@@ -1,7 +1,7 @@
-import { minimatch } from 'minimatch';
 import * as v from 'valibot';
 import type { RefUpdate } from '../types.js';
 import { gitOperations, parseGitArgs } from './git-args.js';
+import { matchesGlob } from './match.js';
 import type { CheckCommand, CheckPush, RuleMeta } from './rule.js';
 
 export const checkPush: CheckPush<Options> = (updates, options) =>
@@ -11,8 +11,8 @@ export const checkPush: CheckPush<Options> = (updates, options) =>
       (update) =>
         !options.allow.some(
           (glob) =>
-            minimatch(update.remoteRef, glob) ||
-            minimatch(update.remoteRef.replace(/^refs\/(heads|tags)\//, ''), glob),
+            matchesGlob(update.remoteRef, glob) ||
+            matchesGlob(update.remoteRef.replace(/^refs\/(heads|tags)\//, ''), glob),
         ),
     )
     .map((update) => ({ message: `The push deletes ${update.remoteRef} on the remote.` }));
@@ -72,7 +72,7 @@ export const checkCommand: CheckCommand<Options> = (operations, options) =>
         : refspecs.filter((refspec) => refspec.startsWith(':')).map((refspec) => refspec.slice(1));
     const allowed = (ref: string) =>
       options.allow.some(
-        (glob) => minimatch(ref, glob) || minimatch(ref.replace(/^refs\/(heads|tags)\//, ''), glob),
+        (glob) => matchesGlob(ref, glob) || matchesGlob(ref.replace(/^refs\/(heads|tags)\//, ''), glob),
       );
     const reports = deleted
       .filter((ref) => !allowed(ref))

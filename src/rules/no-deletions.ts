@@ -1,8 +1,7 @@
-import { minimatch } from 'minimatch';
 import * as v from 'valibot';
 import type { ChangeSet, FileChange } from '../types.js';
 import { list, placeOf, shown, trackedFilesOf } from './command-facts.js';
-import { matchesAny } from './match.js';
+import { matchesAny, matchesGlob } from './match.js';
 import type { CheckChange, CheckCommand, RuleMeta } from './rule.js';
 
 export const checkChange: CheckChange<Options> = (change, options) =>
@@ -59,7 +58,7 @@ export const checkCommand: CheckCommand<Options> = (operations, options, facts) 
       if (place === 'temp' || place === 'outside') continue;
       const rel = shown(target, facts);
       if (matchesAny(rel, options.allow) || facts.ignored.has(target.path)) continue;
-      const tracked = trackedFilesOf(target, facts, (file, glob) => minimatch(file, glob, { dot: true }));
+      const tracked = trackedFilesOf(target, facts, (file, glob) => matchesGlob(file, glob));
       if (tracked.length || facts.existing.has(target.path) || target.glob) {
         reports.push({
           message: `\`${operation.via}\` deletes ${tracked.length > 1 ? `${tracked.length} files (${list(tracked)})` : rel}; no file may be deleted.`,

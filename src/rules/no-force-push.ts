@@ -1,7 +1,7 @@
-import { minimatch } from 'minimatch';
 import * as v from 'valibot';
 import type { RefUpdate } from '../types.js';
 import { gitOperations, parseGitArgs } from './git-args.js';
+import { matchesGlob } from './match.js';
 import type { CheckCommand, CheckPush, RuleMeta } from './rule.js';
 
 /** The branch name of a ref (`refs/heads/x` → `x`), which the `allow` globs match. */
@@ -12,7 +12,8 @@ function branchOf(ref: string): string {
 export const checkPush: CheckPush<Options> = (updates, options) =>
   updates
     .filter(
-      (update) => update.force && !options.allow.some((glob) => minimatch(branchOf(update.remoteRef), glob)),
+      (update) =>
+        update.force && !options.allow.some((glob) => matchesGlob(branchOf(update.remoteRef), glob)),
     )
     .map((update) => ({
       message: `Force push to ${update.remoteRef}: ${update.remoteOid.slice(0, 12)} is not an ancestor of ${update.localOid.slice(0, 12)}, so commits on the remote would be lost.`,
@@ -82,7 +83,10 @@ export const checkCommand: CheckCommand<Options> = (operations, options) =>
         .pop()!
         .replace(/^refs\/heads\//, ''),
     );
-    if (branches.length && branches.every((branch) => options.allow.some((glob) => minimatch(branch, glob))))
+    if (
+      branches.length &&
+      branches.every((branch) => options.allow.some((glob) => matchesGlob(branch, glob)))
+    )
       return [];
     return [
       {

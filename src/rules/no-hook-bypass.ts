@@ -1,8 +1,8 @@
-import { minimatch } from 'minimatch';
 import * as v from 'valibot';
 import type { RuleReport } from '../types.js';
 import { shown } from './command-facts.js';
 import { gitOperations, parseGitArgs } from './git-args.js';
+import { matchesGlob } from './match.js';
 import type { CheckCommand, RuleMeta } from './rule.js';
 
 /** Environment variables that switch git hook managers (or other guards) off. */
@@ -84,11 +84,7 @@ export const checkCommand: CheckCommand<Options> = (operations, options, facts) 
       const targets = operation.kind === 'move' ? operation.from : operation.targets;
       for (const target of targets) {
         const rel = shown(target, facts);
-        if (
-          HOOK_FILES.some(
-            (glob) => minimatch(rel, glob, { dot: true }) || minimatch(`${rel}/x`, glob, { dot: true }),
-          )
-        ) {
+        if (HOOK_FILES.some((glob) => matchesGlob(rel, glob) || matchesGlob(`${rel}/x`, glob))) {
           reports.push({
             message: `\`${operation.via}\` disables the git hook ${rel}.`,
             alternative: 'Leave the hooks as they are.',

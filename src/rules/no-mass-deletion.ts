@@ -1,7 +1,7 @@
-import { minimatch } from 'minimatch';
 import * as v from 'valibot';
 import type { Target } from '../shell/types.js';
 import { type CommandFacts, list, placeOf, shown, trackedFilesOf } from './command-facts.js';
+import { matchesGlob } from './match.js';
 import type { CheckCommand, RuleMeta } from './rule.js';
 
 export const meta = {
@@ -16,7 +16,7 @@ export const meta = {
 
 export type Options = v.InferOutput<typeof meta.options>;
 
-const glob = (file: string, pattern: string) => minimatch(file, pattern, { dot: true });
+const glob = (file: string, pattern: string) => matchesGlob(file, pattern);
 
 function checkDeletion(target: Target, recursive: boolean, facts: CommandFacts, via: string) {
   if (!target.path) {

@@ -1,9 +1,8 @@
-import { minimatch } from 'minimatch';
 import * as v from 'valibot';
 import type { ChangeSet, FileChange } from '../types.js';
 import { list, trackedFilesOf } from './command-facts.js';
 import { TEST_FILES } from './globs.js';
-import { matchesAny, regexp } from './match.js';
+import { matchesAny, matchesGlob, regexp } from './match.js';
 import type { CheckChange, CheckCommand, RuleMeta } from './rule.js';
 
 /** Regular expressions (sources) for one assertion each. */
@@ -145,9 +144,9 @@ export const checkCommand: CheckCommand<Options> = (operations, options, facts) 
   for (const operation of operations) {
     if (operation.kind !== 'delete') continue;
     for (const target of operation.targets) {
-      const tests = trackedFilesOf(target, facts, (file, glob) =>
-        minimatch(file, glob, { dot: true }),
-      ).filter((file) => matchesAny(file, options.tests));
+      const tests = trackedFilesOf(target, facts, (file, glob) => matchesGlob(file, glob)).filter((file) =>
+        matchesAny(file, options.tests),
+      );
       if (tests.length)
         reports.push({
           message: `\`${operation.via}\` deletes test files: ${list(tests)}.`,

@@ -1,6 +1,6 @@
-import { minimatch } from 'minimatch';
 import * as v from 'valibot';
 import type { ChangeSet } from '../types.js';
+import { matchesGlob } from './match.js';
 import type { CheckChange, RuleMeta } from './rule.js';
 
 export const meta = {
@@ -27,8 +27,8 @@ export const checkChange: CheckChange<Options> = (change, options) => {
   if (paths.includes(options.file)) return [];
   const code = paths.filter(
     (path) =>
-      options.code.some((glob) => minimatch(path, glob, { dot: true })) &&
-      !options.ignore.some((glob) => minimatch(path, glob, { dot: true })),
+      options.code.some((glob) => matchesGlob(path, glob)) &&
+      !options.ignore.some((glob) => matchesGlob(path, glob)),
   );
   if (code.length === 0) return [];
   return [

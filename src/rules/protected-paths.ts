@@ -1,10 +1,9 @@
-import { minimatch } from 'minimatch';
 import * as v from 'valibot';
 import type { Target } from '../shell/types.js';
 import type { ChangeSet, FileChange } from '../types.js';
 import { placeOf, shown } from './command-facts.js';
 import { CI_FILES, HOOK_FILES, POLICY_FILES } from './globs.js';
-import { matchesAny } from './match.js';
+import { matchesAny, matchesGlob } from './match.js';
 import type { CheckChange, CheckCommand, RuleMeta } from './rule.js';
 
 export const checkChange: CheckChange<Options> = (change, options) =>
@@ -73,7 +72,7 @@ export const checkCommand: CheckCommand<Options> = (operations, options, facts) 
     // A glob (`rm -rf .*`) reaches a protected file when it matches that file's path.
     const reaches = (glob: string) => {
       const sample = glob.replace(/\*\*.*$/, 'x').replace(/\*/g, 'x');
-      return minimatch(sample, rel, { dot: true }) || minimatch(sample, `${rel}/**`, { dot: true });
+      return matchesGlob(sample, rel) || matchesGlob(sample, `${rel}/**`);
     };
     return target.glob && [...options.paths, ...ALWAYS].some(reaches) ? rel : undefined;
   };

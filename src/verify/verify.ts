@@ -3,8 +3,8 @@
 // checked, and records the results for `agentpolicy report`.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { minimatch } from 'minimatch';
 import type { Paint } from '../cli/io.js';
+import { matchesGlob } from '../rules/match.js';
 import type { ResolvedPolicy, VerifyHook, VerifyStep } from '../types.js';
 import { materialize } from './materialize.js';
 import { parseVerifyMarkdown } from './parse-verify-md.js';
@@ -73,7 +73,7 @@ export async function verify(
     const applies =
       !context.changedPaths ||
       step.when.length === 0 ||
-      context.changedPaths.some((path) => step.when.some((glob) => minimatch(path, glob, { dot: true })));
+      context.changedPaths.some((path) => step.when.some((glob) => matchesGlob(path, glob)));
     if (applies) selected.push(step);
     else skipped.push({ name: step.name, run: step.run, status: 'skipped', durationMs: 0, tail: '' });
   }
