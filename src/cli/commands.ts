@@ -23,6 +23,10 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
     summary: 'Run the diff rules on staged changes, the work tree or a range',
     load: () => import('./commands/check.js'),
   },
+  ci: {
+    summary: 'The CI gate: every commit of a range, under the policy of its base',
+    load: () => import('./commands/ci.js'),
+  },
   hook: {
     summary: 'Run the policy for a git hook (called by the installed hooks)',
     load: () => import('./commands/hook.js'),

@@ -1,0 +1,206 @@
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { detectRange } from '../../adapters/ci-range.js';
+import { checkCommits } from '../../adapters/range-check.js';
+import { resolvePolicyAtCommit } from '../../config/at-commit.js';
+import { SEARCH_PLACES } from '../../config/places.js';
+import { UsageError } from '../../errors.js';
+import { git } from '../../git/exec.js';
+import { locateRepository } from '../../git/locate.js';
+import { formatGithub } from '../../report/github.js';
+import { formatGitlab } from '../../report/gitlab.js';
+import { formatMarkdown } from '../../report/markdown.js';
+import { type CheckResult, isOk } from '../../report/result.js';
+import { formatSarif } from '../../report/sarif.js';
+import { formatText } from '../../report/text.js';
+import { rules } from '../../rules/index.js';
+import type { Finding, ResolvedPolicy } from '../../types.js';
+import { VERSION } from '../../version.js';
+import { oneOf, parseCommandArgs } from '../args.js';
+import type { Globals } from '../commands.js';
+import { loadResolution } from '../context.js';
+import { type Io, paint, useColor } from '../io.js';
+
+export const usage = `Usage: agentpolicy ci [--base REF] [--head REF] [--policy-from base|head]
+                      [--format text|json|github|markdown|sarif|gitlab] [--sarif FILE] [--no-verify-steps]
+
+The policy gate for CI: every commit of the range judged the way the local hooks would have judged
+it (diff and message rules), the range as a whole (max-diff-lines maxRange), and the verification
+steps marked "ci". The range is found from the GitHub Actions event (pull request: its base branch
+and the merge-base; push: the pushed range) or GitLab's CI_MERGE_REQUEST_DIFF_BASE_SHA, else from
+--base. The policy comes from the base commit, so a branch cannot loosen the policy that judges it;
+a change to the policy inside the range is reported as policy-changed. --policy-from head is for
+humans who mean it. On GitHub, --format github also writes a Markdown job summary.
+Exit 0 when nothing is an error, 1 when something is, 2 when the range or the policy cannot be read.
+`;
+
+const FORMATS = ['text', 'json', 'github', 'markdown', 'sarif', 'gitlab'] as const;
+
+export async function run(argv: string[], io: Io, globals: Globals): Promise<number> {
+  const { values } = parseCommandArgs(
+    'ci',
+    argv,
+    {
+      base: { type: 'string' },
+      head: { type: 'string' },
+      'policy-from': { type: 'string' },
+      format: { type: 'string' },
+      sarif: { type: 'string' },
+      'no-verify-steps': { type: 'boolean' },
+    },
+    false,
+  );
+  const format = oneOf(
+    'ci',
+    'format',
+    values.format,
+    FORMATS,
+    io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'text',
+  );
+  const policyFrom = oneOf('ci', 'policy-from', values['policy-from'], ['base', 'head'] as const, 'base');
+  const location = locateRepository(io.cwd, io.env);
+  if (!location) throw new UsageError(`ci: ${io.cwd} is not inside a git repository.`);
+  const root = location.root;
+  const range = detectRange(root, io.env, {
+    ...(values.base ? { base: values.base } : {}),
+    ...(values.head ? { head: values.head } : {}),
+  });
+
+  const trusted =
+    policyFrom === 'base'
+      ? resolvePolicyAtCommit(root, range.base, globals.profile ? { profile: globals.profile } : {})
+      : await loadResolution(root, globals);
+  const policy = trusted.policy;
+  const findings: Finding[] = policyChanges(root, range.base, range.head, trusted.files);
+  const result = checkCommits(policy, [`${range.base}..${range.head}`], range.base, range.head, {
+    root,
+    env: io.env,
+  });
+  findings.push(...result.findings);
+  const refused = new Set(
+    result.findings.filter((f) => f.severity === 'error' && f.commit).map((f) => f.commit),
+  );
+
+  let verifyFailed = false;
+  if (!values['no-verify-steps'])
+    verifyFailed = !(await verifyHead(policy, root, location.commonDir, range.head, io, format === 'text'));
+  if (verifyFailed)
+    findings.push({
+      rule: 'verify',
+      severity: 'error',
+      message: 'The verification steps marked "ci" failed on the head of the range.',
+      hint: 'Run `agentpolicy verify --on ci` and fix what fails.',
+    });
+
+  const subject = `${range.base.slice(0, 12)}..${range.head.slice(0, 12)} (${result.commits} commits, ${range.origin})`;
+  const checked: CheckResult = { ok: isOk(findings), subject, findings, stats: result.stats };
+  io.stdout(render(checked, format, io));
+  if (refused.size && format === 'text') {
+    io.stdout(
+      `${refused.size} commit(s) the local hooks would have refused (made with --no-verify, by a rebase or a cherry-pick, or before the hooks were installed).\n`,
+    );
+  }
+  if (values.sarif) writeFileSync(resolve(io.cwd, values.sarif), sarif(findings));
+  if (format === 'github' && io.env.GITHUB_STEP_SUMMARY) {
+    // The job summary takes at most 1 MiB per step.
+    appendFileSync(
+      io.env.GITHUB_STEP_SUMMARY,
+      formatMarkdown(checked, 'agentpolicy gate').slice(0, 1_000_000),
+    );
+  }
+  return checked.ok ? 0 : 1;
+}
+
+/** Policy files (and the files they extend) that the range changes: always reported, never applied. */
+function policyChanges(root: string, base: string, head: string, sources: string[]): Finding[] {
+  const inRepo = sources
+    .filter((path) => path.startsWith(`${root}/`) && !path.includes('/node_modules/'))
+    .map((path) => path.slice(root.length + 1));
+  const watched = [...new Set([...SEARCH_PLACES, ...inRepo])];
+  const changed = git(['diff', '--name-only', '-z', base, head, '--', ...watched], { cwd: root })
+    .stdout.split('\0')
+    .filter(Boolean);
+  // package.json holds the policy only under its "agentpolicy" key; other edits to it do not count.
+  const policyChanged = changed.filter(
+    (path) => path !== 'package.json' || packagePolicyDiffers(root, base, head),
+  );
+  return policyChanged.map((path) => ({
+    rule: 'policy-changed',
+    severity: 'error',
+    file: path,
+    message: `${path} changes the policy. The change is not applied to this run: the range is judged by the policy of its base.`,
+    hint: 'A human reviews policy changes. Merge them on their own, or run the gate with --policy-from head on purpose.',
+  }));
+}
+
+function packagePolicyDiffers(root: string, base: string, head: string): boolean {
+  const read = (commit: string) => {
+    const result = git(['cat-file', 'blob', `${commit}:package.json`], { cwd: root, okStatus: [128] });
+    try {
+      return result.status === 0
+        ? JSON.stringify((JSON.parse(result.stdout) as Record<string, unknown>).agentpolicy ?? null)
+        : 'null';
+    } catch {
+      return 'invalid';
+    }
+  };
+  return read(base) !== read(head);
+}
+
+async function verifyHead(
+  policy: ResolvedPolicy,
+  root: string,
+  commonDir: string,
+  head: string,
+  io: Io,
+  text: boolean,
+): Promise<boolean> {
+  const { verify, stepsFor } = await import('../../verify/verify.js');
+  if (stepsFor(policy, 'ci', root).steps.length === 0 && !policy.verifyFrom) return true;
+  const outcome = await verify(policy, 'ci', {
+    root,
+    commonDir,
+    env: io.env,
+    commit: head,
+    write: text ? io.stderr : () => {},
+    paint: paint(useColor(io, 'stderr')),
+    live: false,
+  });
+  if (outcome.problem) io.stderr(`agentpolicy ci: ${outcome.problem}\n`);
+  return outcome.ok;
+}
+
+function sarif(findings: Finding[]): string {
+  const info = [
+    ...Object.values(rules).map((rule) => ({
+      id: rule.meta.id,
+      description: rule.meta.description,
+      hint: rule.meta.hint,
+    })),
+    { id: 'policy-changed', description: 'The range changes the policy that judges it.' },
+    { id: 'verify', description: 'The verification steps marked "ci" must pass.' },
+  ];
+  return formatSarif(findings, info, VERSION);
+}
+
+function render(result: CheckResult, format: (typeof FORMATS)[number], io: Io): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(result, null, 2)}\n`;
+    case 'github':
+      return (
+        formatGithub(result.findings) +
+        (result.ok
+          ? ''
+          : `::error title=agentpolicy::${result.findings.filter((f) => f.severity === 'error').length} error(s) in ${result.subject}\n`)
+      );
+    case 'markdown':
+      return formatMarkdown(result, 'agentpolicy gate');
+    case 'sarif':
+      return sarif(result.findings);
+    case 'gitlab':
+      return formatGitlab(result.findings);
+    default:
+      return formatText(result, paint(useColor(io, 'stdout')));
+  }
+}
