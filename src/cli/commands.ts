@@ -27,6 +27,10 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
     summary: 'The CI gate: every commit of a range, under the policy of its base',
     load: () => import('./commands/ci.js'),
   },
+  report: {
+    summary: 'The readiness report: where the change stands against the policy',
+    load: () => import('./commands/report.js'),
+  },
   hook: {
     summary: 'Run the policy for a git hook (called by the installed hooks)',
     load: () => import('./commands/hook.js'),

@@ -245,3 +245,25 @@ describe('report formats', () => {
     expect(JSON.parse(readFileSync(path, 'utf8')).version).toBe('2.1.0');
   });
 });
+
+describe('agentpolicy report', () => {
+  it('shows each rule, the budget, the plan and the progress notes for the work in progress', () => {
+    const repo = branchRepo();
+    repo.write('PLAN.md', '- [x] Parse\n- [ ] Check\n');
+    repo.write('PROGRESS.md', '# Progress\n');
+    repo.git('add', '-A');
+    repo.git('commit', '-q', '-m', 'Add the plan and progress notes');
+    repo.write('src/a.ts', 'x\n'.repeat(25));
+    const markdown = runCli(['report'], { cwd: repo.dir, env: repo.env }).stdout;
+    expect(markdown).toMatch(/^# ❌ Not ready: work in progress/);
+    expect(markdown).toMatch(/\*\*26\*\* of 20 lines/);
+    expect(markdown).toMatch(/\| ❌ \| `max-diff-lines` \(error\) \|/);
+    expect(markdown).toMatch(/## Plan: 1 of 2 done/);
+    expect(markdown).toMatch(/PROGRESS\.md did not move with this change/);
+    const html = join(repo.dir, '..', 'report.html');
+    expect(
+      runCli(['report', '--format', 'html', '--output', html], { cwd: repo.dir, env: repo.env }).status,
+    ).toBe(0);
+    expect(readFileSync(html, 'utf8')).toMatch(/^<!doctype html>/);
+  });
+});

@@ -1,0 +1,120 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { checkRange } from '../../adapters/range-check.js';
+import { evaluateChange, needsHunks } from '../../engine/evaluate.js';
+import { UsageError } from '../../errors.js';
+import { collectStaged, collectWorktree } from '../../git/collect.js';
+import { git } from '../../git/exec.js';
+import { locateRepository } from '../../git/locate.js';
+import { parsePlan } from '../../memory/plan.js';
+import { formatReadinessHtml, formatReadinessMarkdown, type Readiness } from '../../report/readiness.js';
+import type { ChangeSet, Finding, ResolvedPolicy, RuleId } from '../../types.js';
+import { oneOf, parseCommandArgs } from '../args.js';
+import type { Globals } from '../commands.js';
+import { loadPolicy } from '../context.js';
+import type { Io } from '../io.js';
+
+export const usage = `Usage: agentpolicy report [--worktree | --staged | --range A..B] [--format markdown|html] [--output FILE]
+
+The one page to read before a pull request: each rule's verdict on the change, the diff budget
+used, the last verification results, PLAN.md's checklist progress, and whether PROGRESS.md moved
+with the change. The change is the work tree against HEAD unless said otherwise. HTML is a single
+self-contained page.
+`;
+
+export async function run(argv: string[], io: Io, globals: Globals): Promise<number> {
+  const { values } = parseCommandArgs(
+    'report',
+    argv,
+    {
+      worktree: { type: 'boolean' },
+      staged: { type: 'boolean' },
+      range: { type: 'string' },
+      format: { type: 'string' },
+      output: { type: 'string' },
+    },
+    false,
+  );
+  const format = oneOf('report', 'format', values.format, ['markdown', 'html'] as const, 'markdown');
+  const location = locateRepository(io.cwd, io.env);
+  if (!location) throw new UsageError(`report: ${io.cwd} is not inside a git repository.`);
+  const root = location.root;
+  const policy = await loadPolicy(root, globals);
+  let subject: string;
+  let findings: Finding[];
+  let stats: { counted: number; budget?: number; files: number };
+  let paths: string[];
+  if (values.range) {
+    const [from = '', to = 'HEAD'] = values.range.split(/\.\.\.?/);
+    const head = git(['rev-parse', '--verify', `${to || 'HEAD'}^{commit}`], { cwd: root }).stdout.trim();
+    const base = from
+      ? git(['rev-parse', '--verify', `${from}^{commit}`], { cwd: root }).stdout.trim()
+      : undefined;
+    const result = checkRange(policy, base, head, { root });
+    ({ subject, findings, stats } = result);
+    paths = git(['diff', '--name-only', '-z', ...(base ? [base] : []), head], { cwd: root })
+      .stdout.split('\0')
+      .filter(Boolean);
+  } else {
+    const options = { root, env: io.env, hunks: needsHunks(policy) };
+    const change: ChangeSet = values.staged ? collectStaged(options) : collectWorktree(options);
+    ({ findings, stats } = evaluateChange(policy, change, { scope: 'commit' }));
+    subject = values.staged ? 'staged changes' : 'work in progress';
+    paths = change.files.flatMap((file) => [file.path, ...(file.oldPath ? [file.oldPath] : [])]);
+  }
+  const data = readiness(policy, root, location.commonDir, subject, findings, stats, paths);
+  const page = format === 'html' ? formatReadinessHtml(data) : formatReadinessMarkdown(data);
+  if (values.output) writeFileSync(resolve(io.cwd, values.output), page);
+  else io.stdout(page);
+  return 0;
+}
+
+function readiness(
+  policy: ResolvedPolicy,
+  root: string,
+  commonDir: string,
+  subject: string,
+  findings: Finding[],
+  stats: { counted: number; budget?: number; files: number },
+  paths: string[],
+): Readiness {
+  const ruleIds = Object.keys(policy.rules) as RuleId[];
+  const data: Readiness = {
+    generatedAt: new Date().toISOString(),
+    subject,
+    rules: [
+      ...ruleIds.map((id) => ({
+        id,
+        severity: policy.rules[id]!.severity,
+        findings: findings.filter((finding) => finding.rule === id),
+      })),
+      ...[
+        ...new Set(
+          findings.map((finding) => finding.rule).filter((rule) => !ruleIds.includes(rule as RuleId)),
+        ),
+      ].map((id) => ({
+        id,
+        severity: 'error' as const,
+        findings: findings.filter((finding) => finding.rule === id),
+      })),
+    ],
+  };
+  const limits = policy.rules['max-diff-lines']?.options as { maxFiles?: number } | undefined;
+  if (stats.budget !== undefined)
+    data.budget = {
+      used: stats.counted,
+      max: stats.budget,
+      files: stats.files,
+      ...(limits?.maxFiles ? { maxFiles: limits.maxFiles } : {}),
+    };
+  const last = join(commonDir, 'agentpolicy', 'verify-last.json');
+  if (existsSync(last))
+    data.verification = JSON.parse(readFileSync(last, 'utf8')) as Readiness['verification'];
+  const plan = join(root, 'PLAN.md');
+  if (existsSync(plan)) {
+    const items = parsePlan(readFileSync(plan, 'utf8'));
+    data.plan = { done: items.filter((item) => item.done).length, total: items.length, items };
+  }
+  data.progress = { exists: existsSync(join(root, 'PROGRESS.md')), updated: paths.includes('PROGRESS.md') };
+  return data;
+}
