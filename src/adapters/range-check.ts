@@ -75,13 +75,11 @@ export function checkCommits(
   );
   findings.push(...rangeFindings);
   const subject = `${base ? base.slice(0, 12) : '(root)'}..${head.slice(0, 12)}`;
-  return {
-    ok: isOk(findings),
-    subject,
-    findings,
-    stats: changeStats(policy, whole, { scope: 'range' }),
-    commits: commits.length,
-  };
+  // A range of one commit is that commit: its budget is the per-commit one when no maxRange is set.
+  let stats = changeStats(policy, whole, { scope: 'range' });
+  if (stats.budget === undefined && commits.length === 1)
+    stats = changeStats(policy, whole, { scope: 'commit' });
+  return { ok: isOk(findings), subject, findings, stats, commits: commits.length };
 }
 
 /** The commit that adds a policy where its first parent had none: a human setting the guardrails up. */
