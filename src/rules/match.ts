@@ -4,7 +4,7 @@
 // each list of globs becomes one expression, so a path costs a single test. match.test.ts checks
 // that both agree.
 
-function escape(char: string): string {
+function escapeChar(char: string): string {
   return /[.+^${}()|\\/]/.test(char) ? `\\${char}` : char;
 }
 
@@ -74,8 +74,8 @@ function compileSegment(glob: string): string {
         out += `(?:${alternatives(body).map(compileSegment).join('|')})`;
         i = end - 1;
       }
-    } else if (char === '\\' && i + 1 < glob.length) out += escape(glob[++i]!);
-    else out += escape(char);
+    } else if (char === '\\' && i + 1 < glob.length) out += escapeChar(glob[++i]!);
+    else out += escapeChar(char);
   }
   return out;
 }
