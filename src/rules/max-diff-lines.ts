@@ -1,5 +1,6 @@
 import * as v from 'valibot';
-import type { ChangeSet, FileChange } from '../types.js';
+import type { ChangeSet } from '../types.js';
+import { changedFile } from './examples.js';
 import { GENERATED_FILES } from './globs.js';
 import { matchesAny } from './match.js';
 import type { CheckChange, RuleMeta } from './rule.js';
@@ -37,16 +38,7 @@ export const checkChange: CheckChange<Options> = (change, options, context) => {
   return reports;
 };
 
-const file = (path: string, more: Partial<FileChange> = {}): FileChange => ({
-  status: 'modified',
-  path,
-  added: 1,
-  deleted: 0,
-  binary: false,
-  symlink: false,
-  submodule: false,
-  ...more,
-});
+const file = changedFile;
 
 export const changeExamples: { valid: ChangeSet[]; invalid: ChangeSet[] } = {
   valid: [

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
-import type { ChangeSet, FileChange } from '../types.js';
+import type { ChangeSet } from '../types.js';
 import { list, placeOf, shown, trackedFilesOf } from './command-facts.js';
+import { changedFile } from './examples.js';
 import { matchesAny, matchesGlob } from './match.js';
 import type { CheckChange, CheckCommand, RuleMeta } from './rule.js';
 
@@ -9,16 +10,7 @@ export const checkChange: CheckChange<Options> = (change, options) =>
     .filter((file) => file.status === 'deleted' && !matchesAny(file.path, options.allow))
     .map((file) => ({ message: `${file.path} is deleted.`, file: file.path }));
 
-const file = (path: string, more: Partial<FileChange> = {}): FileChange => ({
-  status: 'modified',
-  path,
-  added: 1,
-  deleted: 0,
-  binary: false,
-  symlink: false,
-  submodule: false,
-  ...more,
-});
+const file = changedFile;
 
 export const changeExamples: { valid: ChangeSet[]; invalid: ChangeSet[]; options: { allow: string[] } } = {
   options: { allow: ['tmp/**'] },

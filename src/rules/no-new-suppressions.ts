@@ -1,5 +1,6 @@
 import * as v from 'valibot';
-import type { ChangeSet, FileChange } from '../types.js';
+import type { ChangeSet } from '../types.js';
+import { changedFile } from './examples.js';
 import { matchesAny, regexp } from './match.js';
 import type { CheckChange, RuleMeta } from './rule.js';
 
@@ -48,16 +49,7 @@ export const checkChange: CheckChange<Options> = (change, options) => {
   return reports;
 };
 
-const file = (path: string, more: Partial<FileChange> = {}): FileChange => ({
-  status: 'modified',
-  path,
-  added: 1,
-  deleted: 0,
-  binary: false,
-  symlink: false,
-  submodule: false,
-  ...more,
-});
+const file = changedFile;
 
 export const changeExamples: { valid: ChangeSet[]; invalid: ChangeSet[] } = {
   valid: [

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
-import type { ChangeSet, FileChange } from '../types.js';
+import type { ChangeSet } from '../types.js';
 import { list, trackedFilesOf } from './command-facts.js';
+import { changedFile } from './examples.js';
 import { TEST_FILES } from './globs.js';
 import { matchesAny, matchesGlob, regexp } from './match.js';
 import type { CheckChange, CheckCommand, RuleMeta } from './rule.js';
@@ -65,16 +66,7 @@ export const checkChange: CheckChange<Options> = (change, options) => {
   return reports;
 };
 
-const file = (path: string, more: Partial<FileChange> = {}): FileChange => ({
-  status: 'modified',
-  path,
-  added: 1,
-  deleted: 0,
-  binary: false,
-  symlink: false,
-  submodule: false,
-  ...more,
-});
+const file = changedFile;
 
 export const changeExamples: { valid: ChangeSet[]; invalid: ChangeSet[] } = {
   valid: [

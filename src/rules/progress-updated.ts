@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { ChangeSet } from '../types.js';
+import { changedFile } from './examples.js';
 import { matchesGlob } from './match.js';
 import type { CheckChange, RuleMeta } from './rule.js';
 
@@ -38,15 +39,7 @@ export const checkChange: CheckChange<Options> = (change, options) => {
   ];
 };
 
-const file = (path: string) => ({
-  status: 'modified' as const,
-  path,
-  added: 1,
-  deleted: 0,
-  binary: false,
-  symlink: false,
-  submodule: false,
-});
+const file = changedFile;
 
 export const changeExamples: { valid: ChangeSet[]; invalid: ChangeSet[] } = {
   valid: [

@@ -1,7 +1,8 @@
 import * as v from 'valibot';
 import type { Target } from '../shell/types.js';
-import type { ChangeSet, FileChange } from '../types.js';
+import type { ChangeSet } from '../types.js';
 import { placeOf, shown } from './command-facts.js';
+import { changedFile } from './examples.js';
 import { CI_FILES, HOOK_FILES, POLICY_FILES } from './globs.js';
 import { matchesAny, matchesGlob } from './match.js';
 import type { CheckChange, CheckCommand, RuleMeta } from './rule.js';
@@ -18,16 +19,7 @@ export const checkChange: CheckChange<Options> = (change, options) =>
       file: file.path,
     }));
 
-const file = (path: string, more: Partial<FileChange> = {}): FileChange => ({
-  status: 'modified',
-  path,
-  added: 1,
-  deleted: 0,
-  binary: false,
-  symlink: false,
-  submodule: false,
-  ...more,
-});
+const file = changedFile;
 
 export const changeExamples: { valid: ChangeSet[]; invalid: ChangeSet[] } = {
   valid: [{ source: 'staged', files: [file('src/a.ts')] }],

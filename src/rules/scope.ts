@@ -1,6 +1,7 @@
 import * as v from 'valibot';
-import type { ChangeSet, FileChange } from '../types.js';
+import type { ChangeSet } from '../types.js';
 import { placeOf, shown } from './command-facts.js';
+import { changedFile } from './examples.js';
 import { matchesAny } from './match.js';
 import type { CheckChange, CheckCommand, RuleMeta } from './rule.js';
 
@@ -14,16 +15,7 @@ export const checkChange: CheckChange<Options> = (change, options) =>
       })),
   );
 
-const file = (path: string, more: Partial<FileChange> = {}): FileChange => ({
-  status: 'modified',
-  path,
-  added: 1,
-  deleted: 0,
-  binary: false,
-  symlink: false,
-  submodule: false,
-  ...more,
-});
+const file = changedFile;
 
 const options = { allow: ['src/parser/**'] };
 export const changeExamples: { valid: ChangeSet[]; invalid: ChangeSet[]; options: typeof options } = {

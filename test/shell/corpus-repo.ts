@@ -3,6 +3,8 @@
 // merged branch, a stash, an uncommitted edit and an untracked file.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { GuardContext } from '../../src/adapters/guard.js';
+import { resolvePolicy } from '../../src/config/resolve.js';
 import { createRepo, type TestRepo } from '../helpers/repo.js';
 
 export interface CorpusEntry {
@@ -78,4 +80,20 @@ export function createCorpusRepo(
 
 export function home(repo: TestRepo): string {
   return join(repo.dir, '..', 'home');
+}
+
+/** A guard context in a corpus repository with the given policy. */
+export async function corpusContext(
+  policy: object = { extends: 'agentpolicy:recommended' },
+): Promise<GuardContext> {
+  const repo = createCorpusRepo(policy);
+  const { policy: resolved } = await resolvePolicy(repo.dir);
+  return {
+    policy: resolved,
+    root: repo.dir,
+    inRepository: true,
+    commonDir: `${repo.dir}/.git`,
+    cwd: repo.dir,
+    env: { HOME: repo.home, TMPDIR: '/tmp', PATH: process.env.PATH },
+  };
 }

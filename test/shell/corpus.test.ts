@@ -2,23 +2,11 @@
 // denied, every allow allowed; the `policy` entries are checked against the options that decide them.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type GuardContext, guardCommand } from '../../src/adapters/guard.js';
-import { resolvePolicy } from '../../src/config/resolve.js';
-import { createCorpusRepo, readCorpus } from './corpus-repo.js';
+import { corpusContext, readCorpus } from './corpus-repo.js';
 
 const corpus = readCorpus();
 
-async function contextFor(policy?: object): Promise<GuardContext> {
-  const repo = createCorpusRepo(policy);
-  const { policy: resolved } = await resolvePolicy(repo.dir);
-  return {
-    policy: resolved,
-    root: repo.dir,
-    inRepository: true,
-    commonDir: `${repo.dir}/.git`,
-    cwd: repo.dir,
-    env: { HOME: repo.home, TMPDIR: '/tmp', PATH: process.env.PATH },
-  };
-}
+const contextFor = corpusContext;
 
 describe('corpus under the recommended preset', () => {
   let context: GuardContext;

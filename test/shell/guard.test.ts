@@ -3,20 +3,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type GuardContext, guardCommand, guardToolCalls } from '../../src/adapters/guard.js';
 import { resolvePolicy } from '../../src/config/resolve.js';
-import { createCorpusRepo } from './corpus-repo.js';
+import { corpusContext, createCorpusRepo } from './corpus-repo.js';
 
-async function contextFor(policy: object): Promise<GuardContext> {
-  const repo = createCorpusRepo(policy);
-  const { policy: resolved } = await resolvePolicy(repo.dir);
-  return {
-    policy: resolved,
-    root: repo.dir,
-    inRepository: true,
-    commonDir: `${repo.dir}/.git`,
-    cwd: repo.dir,
-    env: { HOME: repo.home, TMPDIR: '/tmp' },
-  };
-}
+const contextFor = corpusContext;
 
 describe('beyond the corpus, under the recommended preset', () => {
   let context: GuardContext;

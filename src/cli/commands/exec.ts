@@ -1,6 +1,7 @@
 import { applyAllowOnce, audit, guardArgv } from '../../adapters/guard.js';
 import { runPassingThrough } from '../../adapters/run.js';
 import { UsageError } from '../../errors.js';
+import { denialText } from '../../messages.js';
 import type { Globals } from '../commands.js';
 import { guardContext } from '../guard-context.js';
 import type { Io } from '../io.js';
@@ -20,9 +21,7 @@ export async function run(argv: string[], io: Io, globals: Globals): Promise<num
   const decision = applyAllowOnce(guardArgv(words, context), context, command);
   audit(context, { agent: 'exec', tool: 'exec', command }, decision);
   if (decision.verdict !== 'allow') {
-    io.stderr(
-      `agentpolicy: denied by ${decision.rule}: ${decision.reason}\n${decision.alternative ? `agentpolicy: instead: ${decision.alternative}\n` : ''}`,
-    );
+    io.stderr(denialText(decision));
     return 1;
   }
   return runPassingThrough(words[0]!, words.slice(1), io.env);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { applyAllowOnce, audit, guardCommand } from '../../adapters/guard.js';
 import { runPassingThrough } from '../../adapters/run.js';
+import { denialText } from '../../messages.js';
 import type { Globals } from '../commands.js';
 import { guardContext } from '../guard-context.js';
 import type { Io } from '../io.js';
@@ -50,9 +51,7 @@ export async function run(argv: string[], io: Io, globals: Globals): Promise<num
     const decision = applyAllowOnce(guardCommand(command, context), context, command);
     audit(context, { agent: 'sh', tool: 'shell', command }, decision);
     if (decision.verdict !== 'allow') {
-      io.stderr(
-        `agentpolicy: denied by ${decision.rule}: ${decision.reason}\n${decision.alternative ? `agentpolicy: instead: ${decision.alternative}\n` : ''}`,
-      );
+      io.stderr(denialText(decision));
       return 1;
     }
   }
