@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { median, ms, printTable, timeAlternating } from './lib.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const bin = join(root, 'bin/agentpolicy.js');
+const bin = join(root, 'bin/agentpolicy.cjs');
 const runs = Number(process.env.BENCH_RUNS ?? 9);
 
 function makeRepo(name, files, linesPerFile) {

@@ -45,7 +45,7 @@ try {
   const env = { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '', GITLAB_CI: '' };
   const gate = [
     process.execPath,
-    join(root, 'bin/agentpolicy.js'),
+    join(root, 'bin/agentpolicy.cjs'),
     'ci',
     '--base',
     'main',

@@ -13,7 +13,7 @@ const dir = mkdtempSync(join(tmpdir(), 'agentpolicy-bench-'));
 try {
   execFileSync('git', ['init', '-q', '-b', 'main', dir]);
   mkdirSync(join(dir, 'node_modules/.bin'), { recursive: true });
-  symlinkSync(join(root, 'bin/agentpolicy.js'), join(dir, 'node_modules/.bin/agentpolicy'));
+  symlinkSync(join(root, 'bin/agentpolicy.cjs'), join(dir, 'node_modules/.bin/agentpolicy'));
   writeFileSync(
     join(dir, '.agentpolicyrc'),
     JSON.stringify({ rules: { 'commit-message': ['error', { conventional: true, maxSubjectLength: 100 }] } }),
@@ -32,7 +32,7 @@ try {
     { name: 'node -e 0', argv: [process.execPath, '-e', '0'], cwd: dir, env },
     {
       name: 'agentpolicy hook commit-msg',
-      argv: [process.execPath, join(root, 'bin/agentpolicy.js'), 'hook', 'commit-msg', message],
+      argv: [process.execPath, join(root, 'bin/agentpolicy.cjs'), 'hook', 'commit-msg', message],
       cwd: dir,
       env,
       expectStatus: 0,

@@ -20,7 +20,7 @@ writeFileSync(join(dir, '.agentpolicyrc'), '{ "extends": "agentpolicy:recommende
 mkdirSync(join(dir, 'src'));
 writeFileSync(join(dir, 'src/app.ts'), 'export {};\n');
 mkdirSync(join(dir, 'node_modules/.bin'), { recursive: true });
-symlinkSync(join(root, 'bin/agentpolicy.js'), join(dir, 'node_modules/.bin/agentpolicy'));
+symlinkSync(join(root, 'bin/agentpolicy.cjs'), join(dir, 'node_modules/.bin/agentpolicy'));
 writeFileSync(join(dir, '.gitignore'), 'node_modules\n');
 git('add', '-A');
 git('commit', '-q', '-m', 'base');
@@ -48,7 +48,7 @@ const payload = (command) =>
 try {
   const env = { ...process.env, NO_COLOR: '1' };
   // Warm the policy cache, as the first tool call of a session does.
-  execFileSync(process.execPath, [join(root, 'bin/agentpolicy.js'), 'agent-hook', 'claude'], {
+  execFileSync(process.execPath, [join(root, 'bin/agentpolicy.cjs'), 'agent-hook', 'claude'], {
     cwd: dir,
     input: payload('ls'),
     env,
@@ -71,7 +71,7 @@ try {
         { name: 'node', argv: [process.execPath, '-e', '0'], cwd: dir, env, input },
         {
           name: 'agentpolicy',
-          argv: [process.execPath, join(root, 'bin/agentpolicy.js'), 'agent-hook', 'claude'],
+          argv: [process.execPath, join(root, 'bin/agentpolicy.cjs'), 'agent-hook', 'claude'],
           cwd: dir,
           env,
           input,

@@ -9,7 +9,7 @@ const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
 rmSync(new URL('dist', root), { recursive: true, force: true });
 await build({
   absWorkingDir: root.pathname,
-  entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts', schema: 'src/config/schema-json.ts' },
+  entryPoints: { cli: 'src/cli/entry.ts', index: 'src/index.ts', schema: 'src/config/schema-json.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,
@@ -28,6 +28,27 @@ await build({
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },
+  logLevel: 'warning',
+});
+
+// The same command line as one CommonJS file, for the commands every agent tool call and every
+// commit message run: one file loads faster than many modules, and bin/agentpolicy.cjs keeps V8's
+// compiled code for it between runs. Commands that need the ESM-only execa or husky use dist/cli.js.
+await build({
+  absWorkingDir: root.pathname,
+  entryPoints: { hot: 'src/cli/hot.ts' },
+  outExtension: { '.js': '.cjs' },
+  outdir: 'dist',
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minifySyntax: true,
+  minifyWhitespace: true,
+  legalComments: 'none',
+  external: ['cosmiconfig', 'execa', 'husky', '@valibot/to-json-schema'],
+  define: { __AGENTPOLICY_VERSION__: JSON.stringify(pkg.version), 'import.meta.url': '__agentpolicy_url' },
+  banner: { js: "var __agentpolicy_url=require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
 });
 

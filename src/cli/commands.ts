@@ -1,5 +1,6 @@
 // The command table. Summaries live here so `--help` loads no command; each command's module is
 // imported only when that command runs.
+import { hotCommands } from './hot-commands.js';
 import type { Io } from './io.js';
 
 export interface Globals {
@@ -13,7 +14,9 @@ export interface CommandModule {
   run: (argv: string[], io: Io, globals: Globals) => Promise<number>;
 }
 
-export const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+export type CommandTable = Record<string, { summary: string; load: () => Promise<CommandModule> }>;
+
+export const commands: CommandTable = {
   init: { summary: 'Write a policy and install the git hooks', load: () => import('./commands/init.js') },
   doctor: {
     summary: 'Check the policy, the hooks and the environment',
@@ -27,33 +30,14 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
     summary: 'The CI gate: every commit of a range, under the policy of its base',
     load: () => import('./commands/ci.js'),
   },
+  ...hotCommands,
   report: {
     summary: 'The readiness report: where the change stands against the policy',
     load: () => import('./commands/report.js'),
   },
-  hook: {
-    summary: 'Run the policy for a git hook (called by the installed hooks)',
-    load: () => import('./commands/hook.js'),
-  },
   verify: {
     summary: 'Run the verification steps and print whether the change is ready',
     load: () => import('./commands/verify.js'),
-  },
-  'check-command': {
-    summary: 'Say whether the policy allows a shell command (never runs it)',
-    load: () => import('./commands/check-command.js'),
-  },
-  exec: {
-    summary: 'Check a command, then run it (stdio, exit code and signals passed through)',
-    load: () => import('./commands/exec.js'),
-  },
-  sh: {
-    summary: 'A $SHELL for agents: check `sh -c` commands, then run them',
-    load: () => import('./commands/sh.js'),
-  },
-  'agent-hook': {
-    summary: "Answer an agent's pre-tool hook (claude, codex, cursor, gemini, copilot)",
-    load: () => import('./commands/agent-hook.js'),
   },
   'install-agent': {
     summary: "Add agentpolicy's hook to an agent's project settings",

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { fstatSync, readFileSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 // What a command may touch of the process: streams, environment, working directory.
 export interface Io {
@@ -16,8 +17,8 @@ export function processIo(): Io {
   return {
     cwd: process.cwd(),
     env: process.env,
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
+    stdout: (text) => writeAll(1, text),
+    stderr: (text) => writeAll(2, text),
     readStdin: async () => {
       // A synchronous read of descriptor 0 skips the stream machinery: hooks pay for every millisecond.
       try {
@@ -33,8 +34,8 @@ export function processIo(): Io {
         return Buffer.concat(chunks).toString('utf8');
       }
     },
-    stdoutIsTTY: Boolean(process.stdout.isTTY),
-    stderrIsTTY: Boolean(process.stderr.isTTY),
+    stdoutIsTTY: isTerminal(1),
+    stderrIsTTY: isTerminal(2),
   };
 }
 
@@ -75,4 +76,32 @@ export function paint(enabled: boolean): Paint {
     dim: wrap(2, 22),
     bold: wrap(1, 22),
   };
+}
+
+/**
+ * Writes straight to the descriptor: creating process.stdout loads Node's stream and net modules,
+ * a few milliseconds that every agent tool call would pay. Falls back to the stream when the
+ * descriptor is non-blocking and full.
+ */
+function writeAll(fd: 1 | 2, text: string): void {
+  const buffer = Buffer.from(text);
+  let offset = 0;
+  try {
+    while (offset < buffer.length) offset += writeSync(fd, buffer, offset);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+    (fd === 1 ? process.stdout : process.stderr).write(buffer.subarray(offset));
+  }
+}
+
+/** Whether the descriptor is a terminal, without loading the tty module for pipes and files. */
+function isTerminal(fd: number): boolean {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false;
+    // /dev/null is a character device too: only now is the tty module worth loading.
+    const { isatty } = createRequire(import.meta.url)('node:tty') as typeof import('node:tty');
+    return isatty(fd);
+  } catch {
+    return false;
+  }
 }

@@ -4,10 +4,10 @@
 import { suggestion } from '../config/names.js';
 import { isAgentPolicyError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { commands, type Globals } from './commands.js';
+import type { CommandTable, Globals } from './commands.js';
 import { type Io, processIo } from './io.js';
 
-const HELP = `agentpolicy ${VERSION}: guardrails for AI coding agents
+const help = (commands: CommandTable) => `agentpolicy ${VERSION}: guardrails for AI coding agents
 
 Usage: agentpolicy <command> [options]
 
@@ -25,7 +25,12 @@ Global options:
 Exit codes: 0 pass or allow, 1 violation or deny, 2 usage, policy or internal error.
 `;
 
-export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+/** The command line over a table of commands (all of them, or the few the hot bundle carries). */
+export async function runCommandLine(
+  commands: CommandTable,
+  argv: string[],
+  io: Io = processIo(),
+): Promise<number> {
   const globals: Globals = { debug: false };
   const rest: string[] = [];
   // Global options may appear anywhere before `--`.
@@ -42,17 +47,17 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   }
   globals.profile ??= io.env.AGENTPOLICY_PROFILE || undefined;
   try {
-    return await dispatch(rest, io, globals);
+    return await dispatch(commands, rest, io, globals);
   } catch (error) {
     return reportError(error, io, globals.debug);
   }
 }
 
-async function dispatch(argv: string[], io: Io, globals: Globals): Promise<number> {
+async function dispatch(commands: CommandTable, argv: string[], io: Io, globals: Globals): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
-    if (name === 'help' && args[0]) return dispatch([args[0], '--help'], io, globals);
-    io.stdout(HELP);
+    if (name === 'help' && args[0]) return dispatch(commands, [args[0], '--help'], io, globals);
+    io.stdout(help(commands));
     return name === undefined ? 2 : 0;
   }
   if (name === '-v' || name === '--version') {

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { RunResult } from './repo.js';
 
-export const BIN = fileURLToPath(new URL('../../bin/agentpolicy.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../bin/agentpolicy.cjs', import.meta.url));
 
 export function runCli(
   args: string[],

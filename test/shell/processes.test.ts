@@ -7,7 +7,7 @@ import { BIN, runCli } from '../helpers/cli.js';
 import { createRepo, snapshot, type TestRepo } from '../helpers/repo.js';
 import { createCorpusRepo, readCorpus } from './corpus-repo.js';
 
-const SH = BIN.replace(/agentpolicy\.js$/, 'agentpolicy-sh.js');
+const SH = BIN.replace(/agentpolicy\.cjs$/, 'agentpolicy-sh.cjs');
 
 function project(policy: object = { extends: 'agentpolicy:recommended' }): TestRepo {
   const repo = createRepo();
