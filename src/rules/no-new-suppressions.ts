@@ -83,8 +83,8 @@ export const meta = {
   inputs: ['change'],
   options: v.strictObject({
     patterns: v.optional(v.array(v.string()), DEFAULT_SUPPRESSIONS),
-    /** Globs of files where suppressions may be added. */
-    ignore: v.optional(v.array(v.string()), []),
+    /** Globs of files where suppressions may be added: by default prose, which names them without using them. */
+    ignore: v.optional(v.array(v.string()), ['**/*.md', '**/*.mdx', '**/*.txt', '**/*.rst']),
   }),
   hint: 'Fix the underlying lint or type error instead of silencing it.',
 } satisfies RuleMeta;
