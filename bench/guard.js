@@ -103,15 +103,17 @@ try {
       `${(ours / theirs).toFixed(2)}x`,
     ]);
   }
-  const mean = (list) => list.reduce((a, b) => a + b, 0) / list.length;
-  const ratio = mean(all.agentpolicy) / mean(all.node);
+  // The median over the payloads: one payload whose runs the machine disturbed does not decide.
+  const mid = (list) => median([...list].sort((a, b) => a - b));
+  const ratio = mid(all.agentpolicy.map((value, i) => value / all.node[i]));
+  const versus = mid(all.agentpolicy.map((value, i) => value / all.ccsn[i]));
   rows.push([
-    '(mean)',
-    ms(mean(all.node)),
-    ms(mean(all.agentpolicy)),
-    ms(mean(all.ccsn)),
+    '(median)',
+    ms(mid(all.node)),
+    ms(mid(all.agentpolicy)),
+    ms(mid(all.ccsn)),
     `${ratio.toFixed(2)}x`,
-    `${(mean(all.agentpolicy) / mean(all.ccsn)).toFixed(2)}x`,
+    `${versus.toFixed(2)}x`,
   ]);
   console.log(
     `agent-hook claude as a whole process, median of ${runs} alternating runs per payload, Node ${process.versions.node}\n`,

@@ -15,6 +15,14 @@ import type { CheckResult } from '../report/result.js';
 import { isOk } from '../report/result.js';
 import type { ChangeSet, CommitMessage, Finding, ResolvedPolicy } from '../types.js';
 
+/** Rules that judge the size and shape of one step of work, which a merge is not. */
+export const STEP_RULES: ReadonlySet<string> = new Set([
+  'max-diff-lines',
+  'edit-only',
+  'no-deletions',
+  'progress-updated',
+]);
+
 export interface RangeOptions {
   root: string;
   env?: NodeJS.ProcessEnv;
@@ -52,7 +60,11 @@ export function checkCommits(
   const findings: Finding[] = [];
   for (const commit of commits) {
     if (bringsFirstPolicy(commit, options.root)) continue;
-    findings.push(...evaluateChange(policy, commit, { scope: 'commit' }, commit.id).findings);
+    const found = evaluateChange(policy, commit, { scope: 'commit' }, commit.id).findings;
+    // A merge brings commits that are judged one by one; its own size and shape are not a step.
+    findings.push(
+      ...(commit.parents.length > 1 ? found.filter((finding) => !STEP_RULES.has(finding.rule)) : found),
+    );
   }
   if (options.messages !== false) {
     const commentChar =

@@ -34,8 +34,12 @@ export function processIo(): Io {
         return Buffer.concat(chunks).toString('utf8');
       }
     },
-    stdoutIsTTY: isTerminal(1),
-    stderrIsTTY: isTerminal(2),
+    get stdoutIsTTY() {
+      return isTerminal(1);
+    },
+    get stderrIsTTY() {
+      return isTerminal(2);
+    },
   };
 }
 

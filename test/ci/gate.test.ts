@@ -84,16 +84,17 @@ describe('agentpolicy ci', () => {
     );
   });
 
-  it('judges a merge commit in the range by what it brings in', () => {
+  it('judges a merge commit in the range by what it brings in, not by its size', () => {
     const repo = branchRepo();
     repo.git('checkout', '-q', '-b', 'side');
-    repo.commit('Add the side module', { 'src/side.ts': 'side\n' });
+    repo.commit('Add the side module', { 'src/side.ts': 'side\n'.repeat(15) });
+    repo.commit('Extend the side module', { 'src/side.ts': 'side\n'.repeat(30) });
     repo.git('checkout', '-q', 'feature');
     repo.commit('Add the feature module', { 'src/f.ts': 'f\n' });
     repo.git('merge', '-q', '--no-ff', 'side', '-m', "Merge branch 'side' into feature");
     const result = gate(repo);
     expect(result.status, JSON.stringify(result.json?.findings)).toBe(0);
-    expect(result.json.subject).toMatch(/3 commits/);
+    expect(result.json.subject).toMatch(/4 commits/);
   });
 
   it('refuses a shallow clone without the merge-base, and says how to fix the checkout', () => {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { checkCommits, withPlan } from '../../adapters/range-check.js';
+import { checkCommits, STEP_RULES, withPlan } from '../../adapters/range-check.js';
 import { consumeAllowance } from '../../audit/allow-once.js';
 import { hasPolicyAt } from '../../config/presence.js';
 import { evaluateChange, evaluateMessage, evaluatePush, needsHunks } from '../../engine/evaluate.js';
@@ -28,9 +28,6 @@ the arguments (commit-msg: the message file; pre-push: the remote name and URL, 
   pre-push          every pushed commit judged again (diff and message rules), the whole push's
                     size, force pushes and branch deletions, then the steps for pre-push
 `;
-
-/** Rules that judge the size and shape of one step; a merge's commits were judged one by one. */
-const STEP_RULES = new Set(['max-diff-lines', 'edit-only', 'no-deletions', 'progress-updated']);
 
 export async function run(argv: string[], io: Io, globals: Globals): Promise<number> {
   const [name, ...args] = argv;
