@@ -51,7 +51,17 @@ function loadBundle() {
 async function run() {
   const argv = process.argv.slice(2);
   if (typeof Module.enableCompileCache === 'function') Module.enableCompileCache();
-  const { main } = isHot(argv) ? loadBundle() : await import('../dist/cli.js');
+  let main;
+  try {
+    ({ main } = isHot(argv) ? loadBundle() : await import('../dist/cli.js'));
+  } catch (error) {
+    // Fail closed: a missing or broken build blocks whatever asked, and says how to fix it.
+    process.stderr.write(
+      `agentpolicy: cannot load its code (${error.code ?? error.message}); the action is blocked. Reinstall it (npm install), or run npm run build in a checkout.\n`,
+    );
+    process.exitCode = 2;
+    return;
+  }
   process.exitCode = await main(globalThis.__agentpolicySh ? ['sh', ...argv] : argv);
 }
 

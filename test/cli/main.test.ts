@@ -1,7 +1,10 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commands } from '../../src/cli/commands.js';
-import { runCli } from '../helpers/cli.js';
-import { createRepo } from '../helpers/repo.js';
+import { BIN, runCli } from '../helpers/cli.js';
+import { createRepo, tempDir } from '../helpers/repo.js';
 
 describe('the command line', () => {
   it('prints help and the version, and exits 2 without a command', () => {
@@ -41,6 +44,21 @@ describe('the command line', () => {
     expect(plain.stdout).not.toMatch(/\x1b\[/);
     const forced = runCli(['check'], { cwd: repo.dir, env: { ...repo.env, NO_COLOR: '', FORCE_COLOR: '1' } });
     expect(forced.stdout).toMatch(/\x1b\[31merror/);
+  });
+});
+
+describe('the launcher', () => {
+  it('blocks with exit 2 and a way out when its build is missing', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'bin'));
+    copyFileSync(BIN, join(dir, 'bin/agentpolicy.cjs'));
+    for (const args of [['check-command', '--', 'ls'], ['check']]) {
+      const result = spawnSync(process.execPath, [join(dir, 'bin/agentpolicy.cjs'), ...args], {
+        encoding: 'utf8',
+      });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(/cannot load its code .*blocked.*npm install/);
+    }
   });
 });
 
