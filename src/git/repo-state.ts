@@ -71,14 +71,16 @@ export function gatherFacts(
       .stdout.split('\0')
       .filter(Boolean);
     for (const file of listed) facts.trackedUnder.add(file);
-    const plain = inProject.filter(
-      (target) =>
-        !target.glob && facts.existing.has(target.path!) && placeOf(target.path!, facts) === 'project',
-    );
+    const plain = inProject.filter((target) => !target.glob && placeOf(target.path!, facts) === 'project');
     if (plain.length) {
-      // A directory pattern (`dist/`) only matches a path that says it is a directory.
+      // A directory pattern (`dist/`) only matches a path that says it is a directory; a path that
+      // does not exist yet is asked about both ways.
       const input = plain
-        .map((target) => relative(root, target.path!) + (statSync(target.path!).isDirectory() ? '/' : ''))
+        .flatMap((target) => {
+          const rel = relative(root, target.path!);
+          if (!facts.existing.has(target.path!)) return [rel, `${rel}/`];
+          return [rel + (statSync(target.path!).isDirectory() ? '/' : '')];
+        })
         .join('\0');
       const ignored = git(['check-ignore', '-z', '--stdin'], { cwd: root, input, okStatus: [1] })
         .stdout.split('\0')

@@ -59,7 +59,9 @@ export const checkCommand: CheckCommand<Options> = (operations, options, facts) 
         : operation.kind === 'move' && !options.allowRenames
           ? operation.to
           : undefined;
-    if (!target?.path || target.glob || facts.existing.has(target.path)) continue;
+    // A file git ignores (build output) is not a new file of the project.
+    if (!target?.path || target.glob || facts.existing.has(target.path) || facts.ignored.has(target.path))
+      continue;
     if (placeOf(target.path, facts) !== 'project') continue;
     const rel = shown(target, facts);
     if (matchesAny(rel, options.allow)) continue;

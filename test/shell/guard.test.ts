@@ -215,6 +215,17 @@ describe('file tools and the strict presets', () => {
     ['Move to a new path', [{ kind: 'move', from: 'src/app.ts', to: 'src/renamed.ts' }], 'deny', 'edit-only'],
     ['touch a new file', [{ kind: 'shell', command: 'touch src/new.ts' }], 'deny', 'edit-only'],
     ['rm a single file', [{ kind: 'shell', command: 'rm file.txt' }], 'deny', 'no-deletions'],
+    [
+      'build output into an ignored folder',
+      [{ kind: 'shell', command: 'mkdir -p dist/x && cp -r src dist/x/ && echo ok > build/new.txt' }],
+      'allow',
+    ],
+    [
+      'a new untracked file next to the sources',
+      [{ kind: 'shell', command: 'echo ok > src/notes.txt' }],
+      'deny',
+      'edit-only',
+    ],
   ])('%s', async (_name, calls, verdict, rule) => {
     const context = await contextFor({ extends: 'agentpolicy:strict' });
     const decision = guardToolCalls(calls, context);
