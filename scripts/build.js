@@ -34,11 +34,10 @@ await build({
 // The same command line as one CommonJS file, for the commands every agent tool call and every
 // commit message run: one file loads faster than many modules, and bin/agentpolicy.cjs keeps V8's
 // compiled code for it between runs. Commands that need the ESM-only execa or husky use dist/cli.js.
-await build({
+const cjs = {
   absWorkingDir: root.pathname,
-  entryPoints: { hot: 'src/cli/hot.ts' },
-  outExtension: { '.js': '.cjs' },
   outdir: 'dist',
+  outExtension: { '.js': '.cjs' },
   bundle: true,
   format: 'cjs',
   platform: 'node',
@@ -46,10 +45,36 @@ await build({
   minifySyntax: true,
   minifyWhitespace: true,
   legalComments: 'none',
-  external: ['cosmiconfig', 'execa', 'husky', '@valibot/to-json-schema'],
+  external: ['cosmiconfig', 'execa', 'husky', '@valibot/to-json-schema', './policy.cjs'],
   define: { __AGENTPOLICY_VERSION__: JSON.stringify(pkg.version), 'import.meta.url': '__agentpolicy_url' },
   banner: { js: "var __agentpolicy_url=require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
+};
+
+// The full policy loader (cosmiconfig, the YAML parser, validation) as its own file: the hot bundle
+// requires it only when the cached policy is stale, so a tool call does not read 180 KB it skips.
+await build({ ...cjs, entryPoints: { policy: 'src/config/resolve.ts' } });
+
+/** In the hot bundle, `import('../config/resolve.js')` becomes `require('./policy.cjs')`. */
+const policyOnDemand = {
+  name: 'policy-on-demand',
+  setup(build) {
+    build.onResolve({ filter: /config\/resolve\.js$/ }, (args) =>
+      args.importer.endsWith('resolve.ts')
+        ? undefined
+        : { path: 'policy-on-demand', namespace: 'agentpolicy' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'agentpolicy' }, () => ({
+      contents: "module.exports = require('./policy.cjs');",
+      loader: 'js',
+    }));
+  },
+};
+
+await build({
+  ...cjs,
+  entryPoints: { hot: 'src/cli/hot.ts' },
+  plugins: [policyOnDemand],
 });
 
 const { policyJsonSchema } = await import(new URL('dist/schema.js', root).href);
