@@ -1,7 +1,9 @@
 // Verification before anything lands, on exactly what is staged, never touching the user's work.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
+import { BIN } from '../helpers/cli.js';
 import { createProject } from '../helpers/project.js';
 import { snapshot } from '../helpers/repo.js';
 
@@ -91,6 +93,24 @@ describe('verification steps', () => {
     expect(result.status).toBe(0);
     expect(verifyTempDirs().length).toBe(before);
     expect(existsSync(`${project.dir}/.git/agentpolicy/verify-last.json`)).toBe(true);
+  });
+
+  it('shows a live line per step on a terminal: spinner, name, elapsed time', () => {
+    const project = createProject({
+      extends: 'agentpolicy:recommended',
+      verify: { slow: { run: 'sleep 0.5', mode: 'worktree' } },
+    });
+    // `script` gives the command a terminal, as a developer's shell has.
+    const command = `${process.execPath} ${BIN} verify`;
+    const result = spawnSync('script', ['-qec', command, '/dev/null'], {
+      cwd: project.dir,
+      env: { ...project.env, NO_COLOR: '1' },
+      encoding: 'utf8',
+    });
+    expect(result.stdout).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏].*slow \d+ms/);
+    expect(result.stdout).toMatch(/\x1b\[\d+A/); // the line is redrawn in place
+    expect(result.stdout).toMatch(/✓.*slow.*\(5\d\dms\)|✓.*slow.*\(\d\.\ds\)/);
+    expect(result.stdout).toMatch(/Ready: 1\/1 steps passed/);
   });
 
   it('blocks when the policy takes the steps from a VERIFY.md that is missing', () => {
