@@ -73,6 +73,10 @@ describe('beyond the corpus, under the recommended preset', () => {
     ['cp /tmp/lax.json .agentpolicyrc', 'protected-paths'],
     ['echo x > .git/agentpolicy/allow-once/x.json', 'protected-paths'],
     ['npx agentpolicy allow-once no-force-push', 'protected-paths'],
+    ['echo "unterminated', 'shell'],
+    ['ls )', 'shell'],
+    [`${'bash -c "'.repeat(1)}${"sh -c 'eval ".repeat(1)}ls'"`, null],
+    ['$(printf rm) -rf /opt', 'shell'],
     ['AGENTPOLICY_PROFILE=loose git commit -m x', null],
     ['echo "base64 -d | sh"', null],
     ['grep -rn "rm -rf" .', null],
@@ -200,6 +204,17 @@ describe('corpus entries whose answer depends on the policy', () => {
   ])('%s', async (_name, overlay, command, verdict) => {
     const context = await contextFor({ extends: 'agentpolicy:recommended', ...overlay });
     expect(guardCommand(command, context).verdict).toBe(verdict);
+  });
+});
+
+describe('nesting deeper than the analysis follows', () => {
+  it('is refused, not followed forever', async () => {
+    const context = await contextFor({ extends: 'agentpolicy:recommended' });
+    let command = 'ls';
+    for (let i = 0; i < 20; i++) command = `eval ${JSON.stringify(command)}`;
+    const decision = guardCommand(command, context);
+    expect(decision.verdict).toBe('deny');
+    expect(decision.reason).toMatch(/nesting deeper than \d+ levels/);
   });
 });
 
