@@ -1,14 +1,20 @@
 // The agent guard's one door: a shell command or a file tool call in, a decision out, with the
 // repository facts gathered only as far as the operations need them, a human's allow-once
 // honoured, and every decision written to the audit log.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { consumeAllowance } from '../audit/allow-once.js';
 import { appendAudit } from '../audit/log.js';
 import { decide, evaluateOperations } from '../engine/decide.js';
 import { gatherFacts } from '../git/repo-state.js';
-import { analyzeArgv, analyzeCommand, resolveTarget } from '../shell/analyze.js';
+import {
+  analyzeArgv,
+  analyzeCommand,
+  analyzeScriptText,
+  resolveTarget,
+  shebangLanguage,
+} from '../shell/analyze.js';
 import type { Operation } from '../shell/types.js';
 import type { Decision, ResolvedPolicy } from '../types.js';
 import type { ToolCall } from './agents/types.js';
@@ -68,8 +74,46 @@ export function operationsOfToolCall(call: ToolCall, cwd: string, env: NodeJS.Pr
   }
 }
 
+const MAX_SCRIPT_BYTES = 512 * 1024;
+const MAX_SCRIPT_DEPTH = 3;
+
+/**
+ * Reads the scripts a command would run (`bash scripts/clean.sh`, `./deploy.sh`, `source env.sh`,
+ * `python3 tool.py`) and adds what they do, so writing a script and then running it judges both.
+ */
+export function expandScripts(
+  operations: Operation[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  depth = 0,
+): Operation[] {
+  const expanded: Operation[] = [];
+  for (const operation of operations) {
+    expanded.push(operation);
+    if (operation.kind !== 'script' || !operation.target.path || depth >= MAX_SCRIPT_DEPTH) continue;
+    let text: string;
+    try {
+      if (
+        !statSync(operation.target.path).isFile() ||
+        statSync(operation.target.path).size > MAX_SCRIPT_BYTES
+      )
+        continue;
+      text = readFileSync(operation.target.path, 'utf8');
+    } catch {
+      continue; // not there: running it fails on its own
+    }
+    const language = operation.language === 'auto' ? shebangLanguage(text) : operation.language;
+    if (!language) continue;
+    expanded.push(
+      ...expandScripts(analyzeScriptText(language, text, cwd, shellEnv(env)), cwd, env, depth + 1),
+    );
+  }
+  return expanded;
+}
+
 /** Decides on operations: rules, shell patterns, what could not be analysed. */
-export function decideOperations(operations: Operation[], context: GuardContext): Decision {
+export function decideOperations(found: Operation[], context: GuardContext): Decision {
+  const operations = expandScripts(found, context.cwd, context.env);
   const facts = gatherFacts(
     context.root,
     context.inRepository,

@@ -6,7 +6,8 @@
 import { isAbsolute, normalize, resolve } from 'node:path';
 import type { Command, HereDoc, HereString, ParsedScript, Statement, Word } from 'unbash';
 import { parse } from 'unbash';
-import { analyzeProgram } from './programs.js';
+import { analyzeInterpreterCode, INTERPRETERS } from './interpreters.js';
+import { analyzeProgram, programName } from './programs.js';
 import type { Analysis, Operation, Target } from './types.js';
 import { evaluateWord, type Scope, type WordValue } from './words.js';
 
@@ -320,4 +321,34 @@ export function analyzeArgv(argv: string[], cwd: string, env: Record<string, str
       {},
     );
   return { operations: context.operations, cwd };
+}
+
+/** What a script file does, read by the adapter: shell source, or an interpreter's code. */
+export function analyzeScriptText(
+  language: string,
+  text: string,
+  cwd: string,
+  env: Record<string, string | undefined>,
+): Operation[] {
+  if (language === 'shell') return analyzeCommand(text, cwd, env).operations;
+  const interpreter = INTERPRETERS.get(language);
+  if (!interpreter) return [];
+  const context: Context = {
+    scope: { vars: new Map(), env, cwd },
+    depth: 1,
+    operations: [],
+    functions: new Map(),
+  };
+  return analyzeInterpreterCode(interpreter, text, context, (source, inner) =>
+    analyzeScript(source, { ...inner, depth: inner.depth + 1 }),
+  );
+}
+
+/** The language a script's shebang names (`#!/usr/bin/env bash` → shell), if it is one we read. */
+export function shebangLanguage(text: string): string | undefined {
+  const match = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(text);
+  if (!match) return undefined;
+  const program = programName(match[1]!.endsWith('/env') && match[2] ? match[2] : match[1]!);
+  if (['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash'].includes(program)) return 'shell';
+  return INTERPRETERS.has(program) ? program : undefined;
 }

@@ -172,6 +172,14 @@ export function analyzeProgram(words: WordValue[], context: Context, env: Record
       return;
   }
   if (SHELLS.has(name)) return analyzeShell(name, args, context);
+  if (name === 'source' || name === '.') {
+    if (args[0])
+      context.operations.push({ kind: 'script', target: resolveTarget(args[0], cwd), language: 'shell' });
+    return;
+  }
+  // A program named by a path (`./scripts/clean.sh`) may be a script: the adapter looks.
+  if (words[0]!.text.includes('/'))
+    context.operations.push({ kind: 'script', target: resolveTarget(words[0]!, cwd), language: 'auto' });
   if (INTERPRETERS.has(name)) return analyzeInterpreter(name, args, context);
   context.operations.push(...fileOperations(name, args, context));
 }
@@ -345,7 +353,15 @@ function analyzeShell(name: string, args: WordValue[], context: Context): void {
       i++;
       continue;
     }
-    if (!text.startsWith('-') && !text.startsWith('+')) return; // a script file: what it does is in the file
+    if (!text.startsWith('-') && !text.startsWith('+')) {
+      // A script file: what it does is in the file, which the adapter reads.
+      context.operations.push({
+        kind: 'script',
+        target: resolveTarget(args[i]!, context.scope.cwd),
+        language: 'shell',
+      });
+      return;
+    }
   }
   // No -c and no script: the shell runs its standard input.
   if (context.stdin?.text !== undefined) return nested(context.stdin.text, context, `${name} <stdin`);
@@ -369,7 +385,15 @@ function analyzeInterpreter(name: string, args: WordValue[], context: Context): 
         });
       return void context.operations.push(...analyzeInterpreterCode(language, code.text, context, nested));
     }
-    if (!text.startsWith('-')) return; // a script file, or a module
+    if (text === '-m') return; // a module, not a file
+    if (!text.startsWith('-')) {
+      context.operations.push({
+        kind: 'script',
+        target: resolveTarget(args[i]!, context.scope.cwd),
+        language: name,
+      });
+      return;
+    }
   }
   if (context.stdin?.text !== undefined)
     context.operations.push(...analyzeInterpreterCode(language, context.stdin.text, context, nested));

@@ -40,6 +40,8 @@ export type Operation =
   | { kind: 'remote'; host: string; operations: Operation[] }
   /** An irreversible deletion of infrastructure (kubectl delete namespace, terraform destroy...). */
   | { kind: 'infra'; what: string }
+  /** A script file that will run: the adapter reads it and its operations are judged too. */
+  | { kind: 'script'; target: Target; language: string }
   /** Something that cannot be analysed: a command name from a substitution, decoded text run by a shell. */
   | { kind: 'opaque'; reason: string };
 

@@ -1,5 +1,7 @@
 // The guard beyond the corpus: the same kinds of commands written other ways, the corpus entries
 // whose answer depends on options, the other presets, and the policy's own shell rules.
+import { chmodSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type GuardContext, guardCommand, guardToolCalls } from '../../src/adapters/guard.js';
 import { resolvePolicy } from '../../src/config/resolve.js';
@@ -204,6 +206,42 @@ describe('corpus entries whose answer depends on the policy', () => {
   ])('%s', async (_name, overlay, command, verdict) => {
     const context = await contextFor({ extends: 'agentpolicy:recommended', ...overlay });
     expect(guardCommand(command, context).verdict).toBe(verdict);
+  });
+});
+
+describe('scripts run by path are read and judged too', () => {
+  it.each<[string, 'allow' | 'deny', string?]>([
+    ['bash scripts/wipe.sh', 'deny', 'no-mass-deletion'],
+    ['sh -e ./scripts/wipe.sh', 'deny', 'no-mass-deletion'],
+    ['./scripts/wipe.sh', 'deny', 'no-mass-deletion'],
+    ['source scripts/wipe.sh', 'deny', 'no-mass-deletion'],
+    ['. scripts/wipe.sh', 'deny', 'no-mass-deletion'],
+    ['bash scripts/outer.sh', 'deny', 'no-force-push'],
+    ['python3 tools/clean.py', 'deny', 'no-mass-deletion'],
+    ['./tools/clean.py', 'deny', 'no-mass-deletion'],
+    ['bash scripts/ok.sh', 'allow'],
+    ['python3 -m pytest -q', 'allow'],
+    ['bash scripts/missing.sh', 'allow'],
+  ])('%s → %s', async (command, verdict, rule) => {
+    const repo = createCorpusRepo({ extends: 'agentpolicy:recommended' }, 'test');
+    repo.write('scripts/wipe.sh', '#!/bin/sh\nrm -rf src\n');
+    repo.write('scripts/outer.sh', 'echo step one\nbash scripts/inner.sh\n');
+    repo.write('scripts/inner.sh', 'git push --force origin main\n');
+    repo.write('scripts/ok.sh', 'npm test\n');
+    repo.write('tools/clean.py', '#!/usr/bin/env python3\nimport shutil\nshutil.rmtree("src")\n');
+    chmodSync(join(repo.dir, 'scripts/wipe.sh'), 0o755);
+    chmodSync(join(repo.dir, 'tools/clean.py'), 0o755);
+    const { policy } = await resolvePolicy(repo.dir);
+    const decision = guardCommand(command, {
+      policy,
+      root: repo.dir,
+      inRepository: true,
+      commonDir: `${repo.dir}/.git`,
+      cwd: repo.dir,
+      env: { HOME: repo.home },
+    });
+    expect(decision.verdict, decision.reason).toBe(verdict);
+    if (rule) expect(decision.rule).toBe(rule);
   });
 });
 
