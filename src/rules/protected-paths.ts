@@ -53,20 +53,32 @@ const ALWAYS = [
   '.git/info/**',
 ];
 
+/** The guard's own installed code: writing into it would change what judges the next command. */
+const OWN_CODE = [
+  'node_modules/agentpolicy/**',
+  'node_modules/.bin/agentpolicy',
+  'node_modules/.bin/agentpolicy-sh',
+];
+
 export const checkCommand: CheckCommand<Options> = (operations, options, facts) => {
   const reports = [];
-  const touched = (target: Target) => {
+  const touched = (target: Target, deleting: boolean) => {
     if (!target.path) return undefined;
     const place = placeOf(target.path, facts);
     if (place !== 'project' && place !== 'git-dir') return undefined;
     const rel = shown(target, facts);
     if (matchesAny(rel, options.paths) || matchesAny(rel, ALWAYS)) return rel;
-    // A glob (`rm -rf .*`) reaches a protected file when it matches that file's path.
+    // Deleting node_modules as a whole is fine (the hooks then block until it is reinstalled).
+    if (!deleting && matchesAny(rel, OWN_CODE)) return rel;
+    // A glob (`rm -rf .*`) or a folder being removed (`rm -rf .github`) reaches a protected file
+    // when that file's path is in it.
     const reaches = (glob: string) => {
       const sample = glob.replace(/\*\*.*$/, 'x').replace(/\*/g, 'x');
-      return matchesGlob(sample, rel) || matchesGlob(sample, `${rel}/**`);
+      return target.glob
+        ? matchesGlob(sample, rel) || matchesGlob(sample, `${rel}/**`)
+        : sample.startsWith(`${rel}/`);
     };
-    return target.glob && [...options.paths, ...ALWAYS].some(reaches) ? rel : undefined;
+    return (target.glob || deleting) && [...options.paths, ...ALWAYS].some(reaches) ? rel : undefined;
   };
   for (const operation of operations) {
     const targets =
@@ -77,8 +89,9 @@ export const checkCommand: CheckCommand<Options> = (operations, options, facts) 
           : operation.kind === 'move'
             ? [...operation.from, operation.to]
             : [];
+    const deleting = operation.kind === 'delete' || operation.kind === 'move';
     for (const target of targets) {
-      const rel = touched(target);
+      const rel = touched(target, deleting && !(operation.kind === 'move' && target === operation.to));
       if (rel)
         reports.push({
           message: `\`${'via' in operation ? operation.via : 'the command'}\` changes ${rel}, which is protected.`,
@@ -90,11 +103,14 @@ export const checkCommand: CheckCommand<Options> = (operations, options, facts) 
 };
 
 export const commandExamples = {
-  valid: ['cat .agentpolicyrc', 'echo x >> NOTES.md'],
+  valid: ['cat .agentpolicyrc', 'echo x >> NOTES.md', 'rm -rf node_modules', 'rm -rf src/old'],
   invalid: [
     'rm .agentpolicyrc',
     "echo '{}' > .claude/settings.json",
     'sed -i s/a/b/ .husky/pre-commit',
     'agentpolicy allow-once no-force-push',
+    'rm -rf .claude',
+    'mv .github elsewhere',
+    'echo "module.exports = {}" > node_modules/agentpolicy/dist/hot.cjs',
   ],
 } satisfies { valid: string[]; invalid: string[] };

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { AGENT_SETTINGS } from '../../src/adapters/agents/install.js';
 import { runCli } from '../helpers/cli.js';
@@ -36,6 +37,22 @@ describe('agentpolicy install-agent', () => {
     },
   );
 
+  it('installs a command that still blocks, with exit 2 and a message, when the binary is gone', () => {
+    const repo = createRepo();
+    runCli(['install-agent', 'claude'], { cwd: repo.dir, env: repo.env });
+    const command = JSON.parse(repo.read('.claude/settings.json')).hooks.PreToolUse[0].hooks[0]
+      .command as string;
+    // As Claude Code runs it: through a shell, with CLAUDE_PROJECT_DIR set, and no node_modules.
+    const result = spawnSync('sh', ['-c', command], {
+      cwd: repo.dir,
+      env: { ...repo.env, CLAUDE_PROJECT_DIR: repo.dir },
+      input: '{}',
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/agentpolicy.*not found|No such file/);
+  });
+
   it('creates the settings file when there is none, and refuses broken JSON', () => {
     const repo = createRepo();
     expect(runCli(['install-agent', 'claude'], { cwd: repo.dir, env: repo.env }).status).toBe(0);
@@ -45,7 +62,7 @@ describe('agentpolicy install-agent', () => {
       hooks: [
         {
           type: 'command',
-          command: '"$CLAUDE_PROJECT_DIR"/node_modules/.bin/agentpolicy agent-hook claude',
+          command: '"$CLAUDE_PROJECT_DIR"/node_modules/.bin/agentpolicy agent-hook claude || exit 2',
           timeout: 30,
         },
       ],

@@ -10,6 +10,14 @@ export interface HookSettingsFile {
 
 const BIN = 'node_modules/.bin/agentpolicy';
 
+/**
+ * The hook command for an agent. `|| exit 2` keeps the block when the binary is gone (a deleted
+ * node_modules): the shell's "not found" exits 127, which most hosts take as "go ahead".
+ */
+function hookCommand(agent: AgentName, prefix = ''): string {
+  return `${prefix}${BIN} agent-hook ${agent} || exit 2`;
+}
+
 type Json = Record<string, unknown>;
 
 function asObject(value: unknown): Json {
@@ -46,7 +54,7 @@ export const AGENT_SETTINGS: Record<AgentName, HookSettingsFile> = {
     merge: (existing) =>
       addHook(existing, 'PreToolUse', {
         matcher: 'Bash|Write|Edit|MultiEdit|NotebookEdit',
-        hooks: [{ type: 'command', command: `"$CLAUDE_PROJECT_DIR"/${BIN} agent-hook claude`, timeout: 30 }],
+        hooks: [{ type: 'command', command: hookCommand('claude', '"$CLAUDE_PROJECT_DIR"/'), timeout: 30 }],
       }),
   },
   codex: {
@@ -54,7 +62,7 @@ export const AGENT_SETTINGS: Record<AgentName, HookSettingsFile> = {
     merge: (existing) =>
       addHook(existing, 'PreToolUse', {
         matcher: 'Bash|apply_patch',
-        hooks: [{ type: 'command', command: `${BIN} agent-hook codex`, timeout: 30 }],
+        hooks: [{ type: 'command', command: hookCommand('codex'), timeout: 30 }],
       }),
   },
   cursor: {
@@ -63,13 +71,13 @@ export const AGENT_SETTINGS: Record<AgentName, HookSettingsFile> = {
       const shell = addHook(
         existing,
         'beforeShellExecution',
-        { command: `${BIN} agent-hook cursor`, timeout: 30, failClosed: true },
+        { command: hookCommand('cursor'), timeout: 30, failClosed: true },
         { version: 1 },
       );
       const tools = addHook(
         shell.settings,
         'preToolUse',
-        { command: `${BIN} agent-hook cursor`, timeout: 30, failClosed: true },
+        { command: hookCommand('cursor'), timeout: 30, failClosed: true },
         { version: 1 },
       );
       return { settings: tools.settings, changed: shell.changed || tools.changed };
@@ -80,9 +88,7 @@ export const AGENT_SETTINGS: Record<AgentName, HookSettingsFile> = {
     merge: (existing) =>
       addHook(existing, 'BeforeTool', {
         matcher: 'run_shell_command|write_file|replace',
-        hooks: [
-          { type: 'command', name: 'agentpolicy', command: `${BIN} agent-hook gemini`, timeout: 30000 },
-        ],
+        hooks: [{ type: 'command', name: 'agentpolicy', command: hookCommand('gemini'), timeout: 30000 }],
       }),
   },
   copilot: {
@@ -91,7 +97,7 @@ export const AGENT_SETTINGS: Record<AgentName, HookSettingsFile> = {
       addHook(
         existing,
         'preToolUse',
-        { type: 'command', bash: `${BIN} agent-hook copilot`, timeoutSec: 30 },
+        { type: 'command', bash: hookCommand('copilot'), timeoutSec: 30 },
         { version: 1 },
       ),
   },
