@@ -6,19 +6,46 @@ import { join } from 'node:path';
 import type { ChangeSet, FileChange } from '../types.js';
 import { git } from './exec.js';
 import { type CommitChanges, parseChanges, parseLogChanges } from './parse-changes.js';
-import { parseHunks } from './parse-hunks.js';
+import { parseHunks, parseLogPatches } from './parse-hunks.js';
 
-/** Flags for every listing: rename detection, full ids, our prefixes whatever the user's config. */
-const LIST = ['-M', '--raw', '--numstat', '-z', '--no-abbrev', '--no-ext-diff', '--no-textconv'];
+/**
+ * Flags for every listing: rename detection, full ids, and every submodule change whatever
+ * `diff.ignoreSubmodules` or a `submodule.<name>.ignore` line in .gitmodules (which the change itself
+ * may add) says.
+ */
+const LIST = [
+  '-M',
+  '--raw',
+  '--numstat',
+  '-z',
+  '--no-abbrev',
+  '--no-ext-diff',
+  '--no-textconv',
+  '--ignore-submodules=none',
+];
+/**
+ * Flags for the hunks, pinned against the repository's config: our prefixes (`diff.noprefix`,
+ * `diff.mnemonicPrefix`), no context between hunks (`diff.interHunkContext` would fuse them with
+ * context lines), submodules as one `Submodule <path> <old>..<new>` line (`diff.submodule=diff`
+ * would print their files' diffs inline).
+ */
 const PATCH = [
   '-M',
   '-U0',
+  '--inter-hunk-context=0',
   '--no-color',
   '--no-ext-diff',
   '--no-textconv',
+  '--ignore-submodules=none',
+  '--submodule=short',
   '--src-prefix=a/',
   '--dst-prefix=b/',
 ];
+/**
+ * For `git log`: a merge as its diff against its first parent, a root commit against the empty tree
+ * whatever `log.showRoot` says, oldest first.
+ */
+const LOG = ['--diff-merges=first-parent', '--root', '--reverse', '--topo-order', '--no-show-signature'];
 
 export interface CollectOptions {
   root: string;
@@ -110,31 +137,14 @@ export function collectCommits(
   range: string[],
   options: CollectOptions,
 ): (ChangeSet & { parents: string[] })[] {
-  const format = ['--format=%x01%H %P', '--diff-merges=first-parent', '--reverse', '--topo-order'];
-  const commits: CommitChanges[] = parseLogChanges(run(['log', ...format, ...LIST, ...range, '--'], options));
+  const commits: CommitChanges[] = parseLogChanges(
+    run(['log', '--format=%x01%H %P', ...LOG, ...LIST, ...range, '--'], options),
+  );
   if (options.hunks) {
-    const patches = run(
-      [
-        'log',
-        '--format=%x01%H',
-        '--diff-merges=first-parent',
-        '--reverse',
-        '--topo-order',
-        ...PATCH,
-        ...range,
-        '--',
-      ],
-      options,
+    const patches = parseLogPatches(
+      run(['log', '--format=%x01%H', ...LOG, ...PATCH, ...range, '--'], options),
     );
-    const byCommit = new Map<string, string>();
-    for (const chunk of patches.split('\x01').slice(1)) {
-      const newline = chunk.indexOf('\n');
-      byCommit.set(
-        chunk.slice(0, newline === -1 ? undefined : newline).trim(),
-        newline === -1 ? '' : chunk.slice(newline + 1),
-      );
-    }
-    for (const commit of commits) withHunks(commit.files, byCommit.get(commit.oid) ?? '');
+    for (const commit of commits) withHunks(commit.files, patches.get(commit.oid) ?? '');
   }
   return commits.map((commit) => ({
     source: 'commit',

@@ -65,7 +65,28 @@ export function parseHunks(patch: string): Map<string, FileLines> {
       current.addedLines.push({ line: newLine++, text: line.slice(1) });
     } else if (current && line.startsWith('-')) {
       current.removedLines.push({ line: oldLine++, text: line.slice(1) });
+    } else if (current && line.startsWith(' ')) {
+      // A context line: none with -U0 and --inter-hunk-context=0, but counted if one comes.
+      oldLine++;
+      newLine++;
     }
   }
   return files;
+}
+
+/**
+ * Splits `git log --format=%x01%H -p` output by commit. A \x01 counts only at the start of a line:
+ * inside a patch every line starts with a header word, `+`, `-`, ` ` or `\`, and git C-quotes a
+ * control character in a path, so a \x01 in a file's content cannot start a commit of its own.
+ */
+export function parseLogPatches(output: string): Map<string, string> {
+  const byCommit = new Map<string, string>();
+  for (const chunk of `\n${output}`.split('\n\x01').slice(1)) {
+    const newline = chunk.indexOf('\n');
+    byCommit.set(
+      chunk.slice(0, newline === -1 ? undefined : newline).trim(),
+      newline === -1 ? '' : chunk.slice(newline + 1),
+    );
+  }
+  return byCommit;
 }
