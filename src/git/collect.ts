@@ -1,7 +1,7 @@
 // Change sets from real git, read-only: the staged index (GIT_INDEX_FILE honoured), the work tree
 // against HEAD, one commit, and a range (each commit, and the range as a whole). One git process
 // lists a whole change set or a whole range; hunks are read only when a content rule asks.
-import { readFileSync } from 'node:fs';
+import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChangeSet, FileChange } from '../types.js';
 import { git } from './exec.js';
@@ -100,7 +100,11 @@ export function collectWorktree(options: CollectOptions): ChangeSet {
   return { source: 'worktree', files };
 }
 
-/** Counts an untracked file's lines as git would: binary when it has a NUL in its first 8000 bytes. */
+/**
+ * Counts an untracked file's lines as git would once it is added: binary when it has a NUL in its
+ * first 8000 bytes; a symlink as one line, its target, never the file it points to (which may lie
+ * outside the repository, or be /dev/zero).
+ */
 function untrackedFile(root: string, path: string, hunks: boolean): FileChange {
   const file: FileChange = {
     status: 'added',
@@ -111,14 +115,26 @@ function untrackedFile(root: string, path: string, hunks: boolean): FileChange {
     symlink: false,
     submodule: false,
   };
-  let content: Buffer;
+  let text: string;
   try {
-    content = readFileSync(join(root, path));
+    const full = join(root, path);
+    const stats = lstatSync(full);
+    if (stats.isSymbolicLink()) {
+      Object.assign(file, { symlink: true, newMode: '120000' });
+      text = readlinkSync(full);
+    } else if (stats.isFile()) {
+      const content = readFileSync(full);
+      if (content.subarray(0, 8000).includes(0)) return { ...file, binary: true };
+      text = content.toString('utf8');
+    } else if (path.endsWith('/')) {
+      // A nested repository, listed as `dir/`: `git add` would add it as a submodule.
+      return { ...file, path: path.slice(0, -1), submodule: true, newMode: '160000' };
+    } else {
+      return file;
+    }
   } catch {
-    return file; // a dangling symlink or a file removed meanwhile
+    return file; // removed meanwhile
   }
-  if (content.subarray(0, 8000).includes(0)) return { ...file, binary: true };
-  const text = content.toString('utf8');
   const lines = text === '' ? [] : text.replace(/\n$/, '').split('\n');
   file.added = lines.length;
   if (hunks) {

@@ -1,9 +1,10 @@
 // Change sets that the repository's own git settings and the files' content cannot thin out: each
 // case below made collection miss lines, files or whole commits (a pass where a rule should fire)
 // or put findings on the wrong line, before collect.ts pinned the flags it depends on.
+import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collectCommits, collectStaged } from '../../src/git/collect.js';
+import { collectCommits, collectStaged, collectWorktree } from '../../src/git/collect.js';
 import type { ChangeSet } from '../../src/types.js';
 import { createRepo, snapshot, type TestRepo } from '../helpers/repo.js';
 
@@ -111,5 +112,38 @@ describe('file content', () => {
     expect(lines['a.txt']?.map((added) => added.line)).toEqual([2, 3]);
     expect(lines['a.txt']?.[1]).toEqual({ line: 3, text: 'SECRET' });
     expect(lines['b.txt']).toEqual([{ line: 1, text: 'later' }]);
+  });
+});
+
+describe('untracked files in the work tree', () => {
+  it('an untracked symlink is a one-line symlink, never the file it points to', () => {
+    const repo = createRepo();
+    repo.commit('base', { 'a.txt': 'a\n' });
+    const outside = join(repo.home, 'outside.txt');
+    writeFileSync(outside, 'one\ntwo\nthree\n');
+    symlinkSync(outside, join(repo.dir, 'link'));
+    symlinkSync('/dev/zero', join(repo.dir, 'endless'));
+    const files = unchanged(repo, () =>
+      collectWorktree({ root: repo.dir, hunks: true, env: repo.env }),
+    ).files;
+    expect(files.find((file) => file.path === 'link')).toMatchObject({
+      status: 'added',
+      symlink: true,
+      newMode: '120000',
+      added: 1,
+      addedLines: [{ line: 1, text: outside }],
+    });
+    expect(files.find((file) => file.path === 'endless')).toMatchObject({ symlink: true, added: 1 });
+  });
+
+  it('an untracked nested repository is a submodule to be', () => {
+    const repo = createRepo();
+    repo.commit('base', { 'a.txt': 'a\n' });
+    repo.gitRaw(['init', '-q', 'nested']);
+    repo.write('nested/x.txt', 'x\n');
+    const files = unchanged(repo, () => collectWorktree({ root: repo.dir, env: repo.env })).files;
+    expect(files).toEqual([
+      expect.objectContaining({ path: 'nested', status: 'added', submodule: true, newMode: '160000' }),
+    ]);
   });
 });
