@@ -135,7 +135,7 @@ function untrackedFile(root: string, path: string, hunks: boolean): FileChange {
   } catch {
     return file; // removed meanwhile
   }
-  const lines = text === '' ? [] : text.replace(/\n$/, '').split('\n');
+  const lines = text === '' ? [] : text.replace(/\r?\n$/, '').split(/\r?\n/);
   file.added = lines.length;
   if (hunks) {
     file.addedLines = lines.map((line, index) => ({ line: index + 1, text: line }));

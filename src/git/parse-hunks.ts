@@ -40,6 +40,11 @@ function headerPath(line: string, prefix: string): string | undefined {
   return path.startsWith(prefix) ? path.slice(prefix.length) : path;
 }
 
+/** A line of a hunk without its `+`/`-` and without the CR of a CRLF file, so `$` in a rule matches. */
+function lineText(line: string): string {
+  return line.endsWith('\r') ? line.slice(1, -1) : line.slice(1);
+}
+
 export function parseHunks(patch: string): Map<string, FileLines> {
   const files = new Map<string, FileLines>();
   let current: FileLines | undefined;
@@ -62,9 +67,9 @@ export function parseHunks(patch: string): Map<string, FileLines> {
       oldLine = Number(match?.[1] ?? 0);
       newLine = Number(match?.[2] ?? 0);
     } else if (current && line.startsWith('+')) {
-      current.addedLines.push({ line: newLine++, text: line.slice(1) });
+      current.addedLines.push({ line: newLine++, text: lineText(line) });
     } else if (current && line.startsWith('-')) {
-      current.removedLines.push({ line: oldLine++, text: line.slice(1) });
+      current.removedLines.push({ line: oldLine++, text: lineText(line) });
     } else if (current && line.startsWith(' ')) {
       // A context line: none with -U0 and --inter-hunk-context=0, but counted if one comes.
       oldLine++;

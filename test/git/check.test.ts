@@ -137,6 +137,14 @@ describe('each diff rule in a real repository', () => {
       /1\s+error\s+Use the logger\./,
     ],
     [
+      'forbidden-content: a pattern ending in $ on a CRLF line',
+      {
+        'forbidden-content': ['error', { patterns: [{ pattern: 'TODO$', message: 'Finish the TODO.' }] }],
+      },
+      stage((r) => r.write('src/a.ts', 'export const a = 1; // TODO\r\n')),
+      /1\s+error\s+Finish the TODO\./,
+    ],
+    [
       'progress-updated',
       { 'progress-updated': 'error' },
       stage((r) => r.write('src/a.ts', 'export const a = 2;\n')),

@@ -90,14 +90,24 @@ describe('staged change sets', () => {
     });
   });
 
-  it('CRLF lines are counted and read like any other', () => {
+  it('CRLF lines are counted, and read without their CR so that `$` in a rule matches', () => {
     const repo = createRepo();
     repo.commit('base', { 'win.txt': 'a\r\nb\r\n' });
     repo.write('win.txt', 'a\r\nB\r\nc\r\n');
     repo.git('add', '-A');
     const [file] = staged(repo).files;
     expect(file).toMatchObject({ added: 2, deleted: 1 });
-    expect(file?.addedLines?.map((line) => line.text.replace(/\r$/, ''))).toEqual(['B', 'c']);
+    expect(file?.addedLines).toEqual([
+      { line: 2, text: 'B' },
+      { line: 3, text: 'c' },
+    ]);
+    expect(file?.removedLines).toEqual([{ line: 2, text: 'b' }]);
+    repo.write('new-win.txt', 'x\r\ny\r\n');
+    const untracked = collectWorktree({ root: repo.dir, hunks: true, env: repo.env }).files;
+    expect(untracked.find((f) => f.path === 'new-win.txt')?.addedLines?.map((line) => line.text)).toEqual([
+      'x',
+      'y',
+    ]);
   });
 
   it('symlinks, mode changes, type changes and deletions', () => {
