@@ -60,13 +60,21 @@ function run(args: string[], options: CollectOptions): string {
 
 /** The tree of an empty repository in this repository's object format (SHA-1 or SHA-256). */
 export function emptyTree(options: CollectOptions): string {
-  return git(['hash-object', '-t', 'tree', '--stdin'], { cwd: options.root, input: '' }).stdout.trim();
+  return git(['hash-object', '-t', 'tree', '--stdin'], {
+    cwd: options.root,
+    input: '',
+    ...(options.env ? { env: options.env } : {}),
+  }).stdout.trim();
 }
 
 export function hasHead(options: CollectOptions): boolean {
   return (
-    git(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { cwd: options.root, okStatus: [1, 128] })
-      .status === 0
+    // Exit 1: no commit yet. Any other failure is an error, not an empty history.
+    git(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], {
+      cwd: options.root,
+      okStatus: [1],
+      ...(options.env ? { env: options.env } : {}),
+    }).status === 0
   );
 }
 

@@ -43,6 +43,9 @@ export const HOOK_FILES = [
 
 export const CI_FILES = ['.github/workflows/**', '.gitlab-ci.yml', '.ci/**'];
 
+/** Files that change how git shows changes: `* -diff` would hide every line from the content rules. */
+export const GIT_VIEW_FILES = ['.gitattributes', '**/.gitattributes'];
+
 export const TEST_FILES = [
   '**/*.test.*',
   '**/*.spec.*',

@@ -3,7 +3,7 @@ import type { Target } from '../shell/types.js';
 import type { ChangeSet } from '../types.js';
 import { placeOf, shown } from './command-facts.js';
 import { changedFile } from './examples.js';
-import { CI_FILES, HOOK_FILES, POLICY_FILES } from './globs.js';
+import { CI_FILES, GIT_VIEW_FILES, HOOK_FILES, POLICY_FILES } from './globs.js';
 import { matchesAny, matchesGlob } from './match.js';
 import type { CheckChange, CheckCommand, RuleMeta } from './rule.js';
 
@@ -36,7 +36,7 @@ export const meta = {
   defaultSeverity: 'error',
   inputs: ['change', 'command'],
   options: v.strictObject({
-    paths: v.optional(v.array(v.string()), [...POLICY_FILES, ...HOOK_FILES, ...CI_FILES]),
+    paths: v.optional(v.array(v.string()), [...POLICY_FILES, ...HOOK_FILES, ...CI_FILES, ...GIT_VIEW_FILES]),
   }),
   hint: 'These files are for humans to change. Ask for the change instead of making it.',
 } satisfies RuleMeta;
@@ -104,6 +104,7 @@ export const checkCommand: CheckCommand<Options> = (operations, options, facts) 
 
 export const commandExamples = {
   valid: ['cat .agentpolicyrc', 'echo x >> NOTES.md', 'rm -rf node_modules', 'rm -rf src/old'],
+  // .git/info/attributes is never committed, so only the guard can stop an agent writing it.
   invalid: [
     'rm .agentpolicyrc',
     "echo '{}' > .claude/settings.json",
@@ -112,5 +113,7 @@ export const commandExamples = {
     'rm -rf .claude',
     'mv .github elsewhere',
     'echo "module.exports = {}" > node_modules/agentpolicy/dist/hot.cjs',
+    "echo '* -diff' >> .git/info/attributes",
+    "echo '*.ts -diff' >> .gitattributes",
   ],
 } satisfies { valid: string[]; invalid: string[] };

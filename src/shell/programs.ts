@@ -7,7 +7,7 @@ import { analyzeScript, type Context, resolveTarget, UNKNOWN_DIRECTORY } from '.
 import { fileOperations } from './files.js';
 import { analyzeGit } from './git.js';
 import { analyzeInterpreterCode, INTERPRETERS } from './interpreters.js';
-import type { Operation, Target } from './types.js';
+import type { Target } from './types.js';
 import type { WordValue } from './words.js';
 
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'busybox-sh', 'fish']);
