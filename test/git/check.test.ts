@@ -96,6 +96,12 @@ describe('each diff rule in a real repository', () => {
       /\.github\/workflows\/ci\.yml is protected/,
     ],
     [
+      'protected-paths: .gitattributes, which could hide lines as binary',
+      { 'protected-paths': 'error' },
+      stage((r) => r.write('.gitattributes', '*.ts -diff\n')),
+      /\.gitattributes is protected/,
+    ],
+    [
       'scope',
       { scope: ['error', { allow: ['src/**'] }] },
       stage((r) => r.write('README.md', '# y\n')),

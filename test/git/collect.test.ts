@@ -2,7 +2,13 @@
 import { chmodSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collectCommits, collectRange, collectStaged, collectWorktree } from '../../src/git/collect.js';
+import {
+  collectCommits,
+  collectRange,
+  collectStaged,
+  collectWorktree,
+  hasHead,
+} from '../../src/git/collect.js';
 import type { ChangeSet, FileChange } from '../../src/types.js';
 import { createRepo, snapshot, type TestRepo } from '../helpers/repo.js';
 
@@ -190,6 +196,14 @@ describe('work tree and commits', () => {
       ],
     });
     expect(files['blob.bin']).toMatchObject({ binary: true });
+  });
+
+  it('a git failure is an error, never an empty history', () => {
+    const repo = createRepo();
+    repo.commit('base', { 'a.txt': 'a\n' });
+    const broken = { ...repo.env, GIT_DIR: join(repo.dir, 'no-such-git-dir') };
+    expect(hasHead({ root: repo.dir, env: repo.env })).toBe(true);
+    expect(() => hasHead({ root: repo.dir, env: broken })).toThrow(/git rev-parse .* failed/);
   });
 
   it('the work tree of a repository with no commit yet', () => {
