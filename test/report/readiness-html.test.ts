@@ -1,15 +1,14 @@
 /// <reference lib="dom" />
-// The HTML readiness report, looked at in a real headless Chromium (installed from Debian's
-// packages by .ci/run): it renders as one self-contained page, the verdict and the bars say what
+// The HTML readiness report, looked at in a real headless Chromium (the binary that the
+// @sparticuz/chromium package ships, so `npm ci` brings it on any machine): it renders as one self-contained page, the verdict and the bars say what
 // the data says, and nothing overflows at a phone's width.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import serverlessChromium from '@sparticuz/chromium';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatReadinessHtml, type Readiness } from '../../src/report/readiness.js';
 import { tempDir } from '../helpers/repo.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const blocked: Readiness = {
   generatedAt: '2026-11-28T12:00:00Z',
@@ -66,10 +65,10 @@ const blocked: Readiness = {
 let browser: Browser;
 beforeAll(async () => {
   browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: process.env.CHROMIUM_PATH ?? (await serverlessChromium.executablePath()),
     args: [
-      '--no-sandbox',
-      '--disable-gpu',
+      // Its arguments are tuned for one page per process; these tests open several.
+      ...serverlessChromium.args.filter((arg) => arg !== '--single-process'),
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',

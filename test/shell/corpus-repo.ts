@@ -1,8 +1,9 @@
-// The repository state the shell-command corpus assumes (../shared/corpus/README.md): tracked files
+// The repository state the shell-command corpus assumes (test/fixtures/corpus/README.md): tracked files
 // for every relative path the commands name, ignored build folders present, an unmerged and a
 // merged branch, a stash, an uncommitted edit and an untracked file.
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { GuardContext } from '../../src/adapters/guard.js';
 import { resolvePolicy } from '../../src/config/resolve.js';
 import { createRepo, type TestRepo } from '../helpers/repo.js';
@@ -15,7 +16,7 @@ export interface CorpusEntry {
 }
 
 export function readCorpus(): CorpusEntry[] {
-  const path = resolve(process.cwd(), '../shared/corpus/commands.json');
+  const path = fileURLToPath(new URL('../fixtures/corpus/commands.json', import.meta.url));
   return JSON.parse(readFileSync(path, 'utf8')) as CorpusEntry[];
 }
 
