@@ -174,7 +174,11 @@ export interface RefUpdate {
 // ---------------------------------------------------------------------------------------------
 // Decisions (the agent guard)
 
-export type Verdict = 'allow' | 'deny' | 'ask';
+/**
+ * `contain`: the command runs code whose effects the static pass cannot see; it may run only where
+ * its effects are judged before they land (contained execution), and is never a plain allow.
+ */
+export type Verdict = 'allow' | 'deny' | 'ask' | 'contain';
 
 export interface Decision {
   verdict: Verdict;

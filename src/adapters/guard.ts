@@ -1,9 +1,9 @@
 // The agent guard's one door: a shell command or a file tool call in, a decision out, with the
 // repository facts gathered only as far as the operations need them, a human's allow-once
 // honoured, and every decision written to the audit log.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { consumeAllowance } from '../audit/allow-once.js';
 import { appendAudit } from '../audit/log.js';
 import { decide, evaluateOperations } from '../engine/decide.js';
@@ -15,6 +15,8 @@ import {
   resolveTarget,
   shebangLanguage,
 } from '../shell/analyze.js';
+import { resolveOperations } from '../shell/links.js';
+import { makeRecipes, packageScripts } from '../shell/tasks.js';
 import type { Operation } from '../shell/types.js';
 import type { Decision, ResolvedPolicy } from '../types.js';
 import type { ToolCall } from './agents/types.js';
@@ -60,11 +62,14 @@ export function operationsOfToolCall(call: ToolCall, cwd: string, env: NodeJS.Pr
           target: t,
           mode: t.path && existsSync(t.path) ? 'overwrite' : 'create',
           via: 'Write',
+          ...keysOf(call.path, call.content),
         },
       ];
     }
     case 'edit':
-      return [{ kind: 'write', target: target(call.path), mode: 'modify', via: 'Edit' }];
+      return [
+        { kind: 'write', target: target(call.path), mode: 'modify', via: 'Edit', ...keysOf(call.path, call.content) },
+      ];
     case 'delete':
       return [{ kind: 'delete', targets: [target(call.path)], recursive: false, via: 'Delete' }];
     case 'move':
@@ -72,6 +77,13 @@ export function operationsOfToolCall(call: ToolCall, cwd: string, env: NodeJS.Pr
     default:
       return [];
   }
+}
+
+/** A package.json write whose new text names the policy key sets it (`"agentpolicy": {...}`). */
+function keysOf(path: string, content: string | undefined): { keys?: string[] } {
+  return basename(path) === 'package.json' && content !== undefined && /["']agentpolicy["']\s*:/.test(content)
+    ? { keys: ['agentpolicy'] }
+    : {};
 }
 
 const MAX_SCRIPT_BYTES = 512 * 1024;
@@ -90,7 +102,13 @@ export function expandScripts(
   const expanded: Operation[] = [];
   for (const operation of operations) {
     expanded.push(operation);
+    if (operation.kind === 'task' && depth < MAX_SCRIPT_DEPTH) {
+      expanded.push(...expandTask(operation, env, depth));
+      continue;
+    }
     if (operation.kind !== 'script' || !operation.target.path || depth >= MAX_SCRIPT_DEPTH) continue;
+    // Installed packages are runners' code, like `npx x`: not the project's to judge line by line.
+    if (operation.target.path.split(sep).includes('node_modules')) continue;
     let text: string;
     try {
       if (
@@ -111,9 +129,65 @@ export function expandScripts(
   return expanded;
 }
 
+/** What `npm run x` and `make x` run, read from package.json and the Makefile. */
+function expandTask(
+  operation: Extract<Operation, { kind: 'task' }>,
+  env: NodeJS.ProcessEnv,
+  depth: number,
+): Operation[] {
+  const file = operation.file.path;
+  if (!file) return [];
+  let text: string;
+  try {
+    text = readFileSync(
+      operation.runner === 'make' && !existsSync(file)
+        ? ['GNUmakefile', 'makefile'].map((name) => join(dirname(file), name)).find(existsSync) ?? file
+        : file,
+      'utf8',
+    );
+  } catch {
+    return []; // no package.json or Makefile: the runner fails on its own
+  }
+  const scripts = operation.runner === 'npm' ? packageScripts(text, operation.names) : makeRecipes(text, operation.names);
+  if (scripts === undefined)
+    return [{ kind: 'opaque', reason: `${operation.via} runs scripts from ${file}, which cannot be read`, unseen: true }];
+  const cwd = dirname(file);
+  return expandScripts(
+    scripts.flatMap((script) => analyzeCommand(script, cwd, shellEnv(env)).operations),
+    cwd,
+    env,
+    depth + 1,
+  );
+}
+
+/**
+ * The path an effect on `path` reaches on disk: symbolic links in it followed (the last one only
+ * when `followLast`), so a write through a link to the policy is a write to the policy.
+ */
+export function diskResolver(path: string, followLast: boolean): string {
+  let existing = path;
+  const rest: string[] = [];
+  while (!existsSync(existing) && dirname(existing) !== existing) {
+    rest.unshift(basename(existing));
+    existing = dirname(existing);
+  }
+  try {
+    if (!followLast && rest.length === 0 && lstatSync(existing).isSymbolicLink())
+      return join(realpathSync(dirname(existing)), basename(existing));
+    return join(realpathSync(existing), ...rest);
+  } catch {
+    return path;
+  }
+}
+
 /** Decides on operations: rules, shell patterns, what could not be analysed. */
 export function decideOperations(found: Operation[], context: GuardContext): Decision {
-  const operations = expandScripts(found, context.cwd, context.env);
+  const root = realRoot(context.root);
+  const operations = resolveOperations(expandScripts(found, context.cwd, context.env), (path, followLast) => {
+    const real = diskResolver(path, followLast);
+    // Keep paths in the project spelled from its root as given, when the root itself is a link.
+    return real.startsWith(`${root}${sep}`) || real === root ? context.root + real.slice(root.length) : real;
+  });
   const facts = gatherFacts(
     context.root,
     context.inRepository,
@@ -122,6 +196,14 @@ export function decideOperations(found: Operation[], context: GuardContext): Dec
     tempDirectories(context.policy, context.env),
   );
   return decide(evaluateOperations(context.policy, operations, facts), context.policy);
+}
+
+function realRoot(root: string): string {
+  try {
+    return realpathSync(root);
+  } catch {
+    return root;
+  }
 }
 
 export function guardCommand(command: string, context: GuardContext): Decision {

@@ -61,29 +61,52 @@ export function evaluateOperations(
         });
     }
     if (operation.kind === 'opaque' && !exempt) {
-      findings.push({
-        rule: 'shell',
-        severity: 'error',
-        message: `The command cannot be checked: ${operation.reason}.`,
-        hint: 'Write the command out plainly, so it can be checked before it runs.',
-        alternative:
-          'Run the commands themselves instead of text that a shell or decoder builds at run time.',
-      });
+      findings.push(
+        operation.unseen
+          ? {
+              rule: 'shell',
+              severity: 'error',
+              message: `${UNSEEN} ${operation.reason}.`,
+              hint: 'It may run only where its effects are judged before they land (contained execution).',
+              alternative: 'Run the commands themselves, with literal paths, so they can be checked before they run.',
+            }
+          : {
+              rule: 'shell',
+              severity: 'error',
+              message: `${UNREADABLE} ${operation.reason}.`,
+              hint: 'Write the command out plainly, so it can be checked before it runs.',
+              alternative:
+                'Run the commands themselves instead of text that a shell or decoder builds at run time.',
+            },
+      );
     }
   }
   return findings;
 }
 
+const UNSEEN = 'Its effects cannot be seen before it runs:';
+const UNREADABLE = 'The command cannot be checked:';
+
+/**
+ * The first error decides. A rule that sees harm denies. When all that blocks is code the static
+ * pass cannot see through, the answer is `contain` (run it only where its effects are judged), or
+ * `ask` when the policy says so; a command that cannot even be read is denied, or asked about.
+ */
 export function decide(findings: Finding[], policy: ResolvedPolicy): Decision {
-  const blocking = findings.find((finding) => finding.severity === 'error');
+  const errors = findings.filter((finding) => finding.severity === 'error');
+  const blocking = errors.find((finding) => !finding.message.startsWith(UNSEEN)) ?? errors[0];
   if (!blocking) return { verdict: 'allow', findings };
-  const onlyUnanalysable = findings
-    .filter((finding) => finding.severity === 'error')
-    .every(
-      (finding) => finding.rule === 'shell' && finding.message.startsWith('The command cannot be checked'),
-    );
+  const only = (prefixes: string[]) =>
+    errors.every((finding) => finding.rule === 'shell' && prefixes.some((prefix) => finding.message.startsWith(prefix)));
+  const verdict = only([UNSEEN])
+    ? policy.shell.onError === 'ask'
+      ? 'ask'
+      : 'contain'
+    : only([UNSEEN, UNREADABLE]) && policy.shell.onError === 'ask'
+      ? 'ask'
+      : 'deny';
   return {
-    verdict: onlyUnanalysable && policy.shell.onError === 'ask' ? 'ask' : 'deny',
+    verdict,
     rule: blocking.rule,
     reason: blocking.message,
     ...(blocking.alternative ? { alternative: blocking.alternative } : {}),

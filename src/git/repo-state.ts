@@ -32,6 +32,8 @@ const GIT_STATE_COMMANDS = new Set([
   'stash',
   'branch',
   'rm',
+  'checkout-index',
+  'read-tree',
 ]);
 
 export function gatherFacts(
@@ -109,7 +111,7 @@ export function gatherFacts(
           facts.merged.set(name, merged);
         }
       }
-      if (command === 'checkout' || command === 'switch') {
+      if (command === 'checkout' || command === 'switch' || command === 'branch') {
         for (const name of rest.filter((arg) => !arg.startsWith('-'))) {
           if (
             git(['rev-parse', '--verify', '--quiet', `${name}^{commit}`], { cwd: root, okStatus: [1, 128] })

@@ -64,7 +64,7 @@ export type Options = v.InferOutput<typeof meta.options>;
 export const checkCommand: CheckCommand<Options> = (operations, options) =>
   gitOperations(operations).flatMap((operation) => {
     const git = parseGitArgs(operation, 'o');
-    if (git.command !== 'push') return [];
+    if (git.command !== 'push' || git.long.get('dry-run') === true || git.short.has('n')) return [];
     const refspecs = git.positional.slice(1);
     const deleted =
       git.short.has('d') || git.long.has('delete')

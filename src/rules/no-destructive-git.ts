@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import type { RuleReport } from '../types.js';
 import type { CommandFacts } from './command-facts.js';
-import { type GitArgs, gitOperations, parseGitArgs } from './git-args.js';
+import { configWrite, type GitArgs, gitOperations, parseGitArgs } from './git-args.js';
 import type { CheckCommand, RuleMeta } from './rule.js';
 
 export const meta = {
@@ -29,10 +29,46 @@ function loses(facts: CommandFacts, options: Options, what: boolean): boolean {
   return !options.useRepositoryState || !facts.inRepository || what;
 }
 
-function judge(git: GitArgs, options: Options, facts: CommandFacts, text: string): RuleReport | undefined {
+function judge(
+  git: GitArgs,
+  options: Options,
+  facts: CommandFacts,
+  text: string,
+  config: [string, string][],
+): RuleReport | undefined {
   const { command, long, short, positional, paths } = git;
   const dirty = loses(facts, options, facts.dirty);
   switch (command) {
+    case 'update-ref':
+      return long.has('stdin') || positional.length > 0 || short.has('d')
+        ? {
+            message: `\`${text}\` moves or deletes a ref directly, which can drop commits.`,
+            alternative: 'Use `git branch`, `git merge` or `git revert`, which keep the history.',
+          }
+        : undefined;
+    case 'symbolic-ref':
+      return positional.length > 1 ? { message: `\`${text}\` points HEAD elsewhere directly.` } : undefined;
+    case 'prune':
+      return short.has('n') || long.has('dry-run')
+        ? undefined
+        : { message: `\`${text}\` deletes unreachable commits for good.`, alternative: 'Leave it to `git gc`.' };
+    case 'checkout-index':
+      return (short.has('f') || long.has('force')) && dirty
+        ? { message: `\`${text}\` overwrites uncommitted changes in the work tree.`, alternative: STASH_FIRST }
+        : undefined;
+    case 'read-tree':
+      return (short.has('u') || long.has('reset') || short.has('m')) && (long.has('reset') || short.has('m')) && short.has('u') && dirty
+        ? { message: `\`${text}\` overwrites the work tree and the index.`, alternative: STASH_FIRST }
+        : undefined;
+    case 'config': {
+      const written = configWrite(git.raw);
+      if (written?.key === 'clean.requireforce' && /^(false|no|off|0)$/i.test(written.value ?? ''))
+        return {
+          message: `\`${text}\` lets \`git clean\` delete untracked files without -f.`,
+          alternative: 'Leave clean.requireForce on.',
+        };
+      return undefined;
+    }
     case 'reset': {
       if (!long.has('hard') && !long.has('merge') && !long.has('keep')) return undefined;
       const moves = positional.some((ref) => ref !== 'HEAD' && ref !== '@');
@@ -91,7 +127,8 @@ function judge(git: GitArgs, options: Options, facts: CommandFacts, text: string
     case 'clean': {
       if (short.has('n') || long.has('dry-run') || short.has('i') || long.has('interactive'))
         return undefined;
-      if (!short.has('f') && !long.has('force')) return undefined;
+      const forceOff = config.some(([key, value]) => key === 'clean.requireforce' && /^(false|no|off|0)$/i.test(value));
+      if (!short.has('f') && !long.has('force') && !forceOff) return undefined;
       if (short.has('X') && !short.has('x'))
         return options.allowCleanIgnored
           ? undefined
@@ -114,6 +151,21 @@ function judge(git: GitArgs, options: Options, facts: CommandFacts, text: string
           }
         : undefined;
     case 'branch': {
+      const deleting = short.has('D') || short.has('d') || long.has('delete');
+      // `branch -f main HEAD~3`, `branch -M feature main`: an existing branch is moved or replaced.
+      const replacing =
+        !deleting &&
+        (short.has('f') || long.has('force') || short.has('M') || short.has('C') ||
+          ((long.has('move') || long.has('copy') || short.has('m') || short.has('c')) && (short.has('f') || long.has('force'))));
+      if (replacing) {
+        const moved = short.has('M') || short.has('C') || long.has('move') || long.has('copy') || short.has('m') || short.has('c') ? positional.at(-1) : positional[0];
+        if (moved && (facts.refs.has(moved) || loses(facts, options, false)))
+          return {
+            message: `\`${text}\` moves the existing branch ${moved}, which can drop its commits.`,
+            alternative: 'Create a new branch instead, or merge.',
+          };
+        return undefined;
+      }
       const force =
         short.has('D') || ((short.has('d') || long.has('delete')) && (short.has('f') || long.has('force')));
       const unmerged = positional.filter((name) => facts.merged.get(name) !== true);
@@ -161,10 +213,14 @@ function judge(git: GitArgs, options: Options, facts: CommandFacts, text: string
 export const checkCommand: CheckCommand<Options> = (operations, options, facts) =>
   gitOperations(operations).flatMap((operation) => {
     const report = judge(
-      parseGitArgs(operation, operation.args[0] === 'stash' ? 'm' : ''),
+      parseGitArgs(operation, VALUED_SHORT[operation.args[0] ?? ''] ?? ''),
       options,
       facts,
       `git ${operation.args.join(' ')}`.trim(),
+      operation.config,
     );
     return report ? [report] : [];
   });
+
+/** Short options that take a value, per subcommand, so their value is not read as flags. */
+const VALUED_SHORT: Record<string, string> = { stash: 'm', 'update-ref': 'm', branch: 'tu', 'checkout-index': '', 'read-tree': '' };

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import type { RefUpdate } from '../types.js';
-import { gitOperations, parseGitArgs } from './git-args.js';
+import { configWrite, gitOperations, parseGitArgs } from './git-args.js';
 import { matchesGlob } from './match.js';
 import type { CheckCommand, CheckPush, RuleMeta } from './rule.js';
 
@@ -64,17 +64,32 @@ export const meta = {
 
 export type Options = v.InferOutput<typeof meta.options>;
 
+/** Config that makes a later plain `git push` force: mirror remotes and forced refspecs. */
+function forcingConfig(key: string, value: string): boolean {
+  return (/^remote\..+\.mirror$/.test(key) && !/^(false|no|off|0)$/i.test(value)) || (/^remote\..+\.push$/.test(key) && value.startsWith('+'));
+}
+
 export const checkCommand: CheckCommand<Options> = (operations, options) =>
   gitOperations(operations).flatMap((operation) => {
     const git = parseGitArgs(operation, 'o');
+    const text = `git ${operation.args.join(' ')}`;
+    if (git.command === 'config') {
+      const written = configWrite(git.raw);
+      return written && written.value !== undefined && forcingConfig(written.key, written.value)
+        ? [{ message: `\`${text}\` makes every later push of that remote a forced one.`, alternative: 'Leave the remote as it is.' }]
+        : [];
+    }
     if (git.command !== 'push') return [];
+    // A dry run sends nothing.
+    if (git.long.get('dry-run') === true || git.short.has('n')) return [];
     const lease = [...git.long.keys()].some((key) => key.startsWith('force-with-lease'));
     const force =
       git.short.has('f') ||
       git.long.has('force') ||
       git.long.has('mirror') ||
+      operation.config.some(([key, value]) => forcingConfig(key, value)) ||
       (lease && !options.allowWithLease);
-    const plus = git.positional.slice(1).filter((refspec) => refspec.startsWith('+'));
+    const plus = [...git.positional.slice(1), ...git.paths].filter((refspec) => refspec.startsWith('+'));
     if (!force && plus.length === 0) return [];
     const branches = git.positional.slice(1).map((refspec) =>
       refspec

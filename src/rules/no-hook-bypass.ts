@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import type { RuleReport } from '../types.js';
 import { shown } from './command-facts.js';
-import { gitOperations, parseGitArgs } from './git-args.js';
+import { configWrite, gitOperations, parseGitArgs } from './git-args.js';
 import { matchesGlob } from './match.js';
 import type { CheckCommand, RuleMeta } from './rule.js';
 
@@ -57,24 +57,44 @@ function bypassVariable(name: string, value: string, variables: string[]): boole
   return name === 'HUSKY' || name === 'LEFTHOOK' ? DISABLING.test(value) : value !== '';
 }
 
+/** Config that takes the hooks away: another hooks folder, or config from a file we cannot see. */
+function bypassKey(key: string): string | undefined {
+  if (key === 'core.hookspath') return 'points git at another hooks folder, which skips ours';
+  if (key === 'include.path' || /^includeif\..*\.path$/.test(key))
+    return 'includes config from another file, which can point the hooks elsewhere';
+  return undefined;
+}
+
+/** Sections whose removal or renaming drops the hooks setting (husky's core.hooksPath). */
+const HOOK_SECTIONS = /^(core|include|includeif(\..*)?)$/i;
+
+/**
+ * Variables that move where git or the hook runner reads its settings: husky's runner sources
+ * `${XDG_CONFIG_HOME:-$HOME/.config}/husky/init.sh`, and git reads GIT_CONFIG_GLOBAL and friends.
+ */
+const RELOCATING = ['HOME', 'XDG_CONFIG_HOME', 'GIT_CONFIG_GLOBAL', 'GIT_CONFIG_SYSTEM', 'GIT_CONFIG', 'GIT_DIR', 'GIT_COMMON_DIR', 'GIT_EXEC_PATH', 'GIT_TEMPLATE_DIR'];
+
 export const checkCommand: CheckCommand<Options> = (operations, options, facts) => {
   const reports: RuleReport[] = [];
+  const git = gitOperations(operations);
   for (const operation of operations) {
     if (operation.kind === 'env') {
-      if (bypassVariable(operation.name, operation.value, options.variables)) {
+      if (bypassVariable(operation.name, operation.value, options.variables))
         reports.push({
           message: `${operation.name}=${operation.value} switches the git hooks (or the guard) off.`,
           alternative: 'Let the hooks run and fix what they report.',
         });
-      }
-      if (
-        (/^GIT_CONFIG_(VALUE|KEY)_\d+$/.test(operation.name) && /hookspath/i.test(operation.value)) ||
-        (operation.name === 'GIT_CONFIG_PARAMETERS' && /hookspath/i.test(operation.value))
-      ) {
+      // AGENTPOLICY_PROFILE, AGENTPOLICY_SHELL...: every setting of ours is for a human to choose.
+      else if (operation.name.startsWith('AGENTPOLICY_'))
         reports.push({
-          message: `${operation.name} points git's core.hooksPath elsewhere, which skips the hooks.`,
+          message: `${operation.name}=${operation.value} changes how agentpolicy judges; that is for a human to choose.`,
+          alternative: 'Run the command without it.',
         });
-      }
+      if (RELOCATING.includes(operation.name) && git.length)
+        reports.push({
+          message: `${operation.name}=${operation.value} makes git and the hook runner read their settings from elsewhere, which can switch the hooks off.`,
+          alternative: 'Run git with the usual environment.',
+        });
     }
     if (
       operation.kind === 'delete' ||
@@ -93,31 +113,35 @@ export const checkCommand: CheckCommand<Options> = (operations, options, facts) 
       }
     }
   }
-  for (const operation of gitOperations(operations)) {
+  for (const operation of git) {
     const text = `git ${operation.args.join(' ')}`;
-    if (operation.config.some(([key]) => key === 'core.hookspath'))
-      reports.push({ message: `\`-c core.hooksPath\` points git at other hooks, which skips ours.` });
-    const git = parseGitArgs(operation, operation.args[0] === 'commit' ? COMMIT_VALUED : '');
-    if (VERIFYING.has(git.command) && git.long.has('no-verify'))
+    for (const [key] of operation.config) {
+      const why = bypassKey(key);
+      if (why) reports.push({ message: `\`${key}\` set for \`${text}\` ${why}.` });
+    }
+    const parsed = parseGitArgs(operation, operation.args[0] === 'commit' ? COMMIT_VALUED : '');
+    if (VERIFYING.has(parsed.command) && parsed.long.has('no-verify'))
       reports.push({
         message: `\`${text}\` skips the git hooks (--no-verify).`,
         alternative: 'Run it without --no-verify and fix what the hooks report.',
       });
-    else if (git.command === 'commit' && git.short.has('n'))
+    else if (parsed.command === 'commit' && parsed.short.has('n'))
       reports.push({
         message: `\`${text}\` skips the git hooks (-n is --no-verify).`,
         alternative: 'Run it without -n and fix what the hooks report.',
       });
-    if (git.command === 'config') {
-      const reading =
-        git.long.has('get') ||
-        git.long.has('get-all') ||
-        git.long.has('list') ||
-        git.short.has('l') ||
-        git.long.has('get-regexp');
-      const key = git.positional.find((word) => word.toLowerCase() === 'core.hookspath');
-      if (key && !reading)
-        reports.push({ message: `\`${text}\` changes where git looks for hooks, which switches ours off.` });
+    if (parsed.command === 'config') {
+      const written = configWrite(operation.args.slice(1));
+      if (!written || /^get|^list$/.test(written.action)) continue;
+      if (written.action === 'edit')
+        reports.push({ message: `\`${text}\` opens git's settings in an editor, where the hooks can be switched off.` });
+      else if (written.action === 'remove-section' || written.action === 'rename-section') {
+        if (HOOK_SECTIONS.test(written.key))
+          reports.push({ message: `\`${text}\` removes git's [${written.key}] settings, where the hooks are set up.` });
+      } else {
+        const why = bypassKey(written.key);
+        if (why) reports.push({ message: `\`${text}\` ${why}.` });
+      }
     }
   }
   return reports;

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
-import type { Target } from '../shell/types.js';
-import { type CommandFacts, list, placeOf, shown, trackedFilesOf } from './command-facts.js';
+import type { Operation, Target } from '../shell/types.js';
+import type { RuleReport } from '../types.js';
+import { type CommandFacts, list, placeOf, projectPath, shown, trackedFilesOf } from './command-facts.js';
 import { matchesGlob } from './match.js';
 import type { CheckCommand, RuleMeta } from './rule.js';
 
@@ -18,10 +19,11 @@ export type Options = v.InferOutput<typeof meta.options>;
 
 const glob = (file: string, pattern: string) => matchesGlob(file, pattern);
 
-function checkDeletion(target: Target, recursive: boolean, facts: CommandFacts, via: string) {
+function checkDeletion(target: Target, recursive: boolean, facts: CommandFacts, via: string, bulk = false) {
   if (!target.path) {
-    // A recursive delete of an unknown path, or a delete of whatever xargs or parallel is fed.
-    return recursive || target.raw === '<input>'
+    // A recursive delete of an unknown path, or one of many deletes of paths known only at run
+    // time (a loop, whatever xargs or parallel is fed).
+    return recursive || bulk || target.raw === '<input>'
       ? [
           {
             message: `\`${via}\` deletes \`${target.raw}\`, which is only known when it runs.`,
@@ -58,13 +60,52 @@ function checkDeletion(target: Target, recursive: boolean, facts: CommandFacts, 
   ];
 }
 
+/** Deleting this many tracked files by name in one command line is a bulk deletion. */
+const BULK = 3;
+
+/** A move that takes tracked files out of the project, or replaces a file with a tracked one. */
+function checkMove(operation: Extract<Operation, { kind: 'move' }>, facts: CommandFacts): RuleReport[] {
+  const { to } = operation;
+  if (!to.path) return [];
+  const reports: RuleReport[] = [];
+  const toPlace = placeOf(to.path, facts);
+  for (const from of operation.from) {
+    const tracked = trackedFilesOf(from, facts, glob);
+    if (tracked.length === 0) continue;
+    if (toPlace === 'outside' || toPlace === 'temp')
+      reports.push({
+        message: `\`${operation.via}\` moves ${tracked.length} tracked file(s) out of the project: ${list(tracked)}.`,
+        alternative: 'Copy what you need instead, or delete single files with `git rm`.',
+      });
+    else if (
+      operation.from.length === 1 &&
+      !from.glob &&
+      to.path !== from.path &&
+      facts.existing.has(to.path) &&
+      facts.trackedUnder.has(projectPath(to, facts) ?? '')
+    )
+      reports.push({
+        message: `\`${operation.via}\` replaces ${shown(to, facts)} with ${shown(from, facts)}, destroying its content.`,
+        alternative: 'Edit the file instead, or move to a new name.',
+      });
+  }
+  return reports;
+}
+
 export const checkCommand: CheckCommand<Options> = (operations, _options, facts) => {
-  const reports = [];
+  const reports: RuleReport[] = [];
+  const named = new Set<string>();
   for (const operation of operations) {
     switch (operation.kind) {
       case 'delete':
-        for (const target of operation.targets)
-          reports.push(...checkDeletion(target, operation.recursive, facts, operation.via));
+        for (const target of operation.targets) {
+          reports.push(...checkDeletion(target, operation.recursive, facts, operation.via, operation.bulk));
+          if (!operation.recursive && !target.glob && target.path && facts.trackedUnder.has(projectPath(target, facts) ?? ''))
+            named.add(projectPath(target, facts)!);
+        }
+        break;
+      case 'move':
+        reports.push(...checkMove(operation, facts));
         break;
       case 'write': {
         const { target } = operation;
@@ -110,6 +151,11 @@ export const checkCommand: CheckCommand<Options> = (operations, _options, facts)
         break;
     }
   }
+  if (named.size >= BULK)
+    reports.push({
+      message: `The command deletes ${named.size} tracked files: ${list([...named])}.`,
+      alternative: 'Delete the files one by one with `git rm`, or ask a human.',
+    });
   return reports;
 };
 

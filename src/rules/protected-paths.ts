@@ -43,15 +43,13 @@ export const meta = {
 
 export type Options = v.InferOutput<typeof meta.options>;
 
-/** Never writable by a command: the guard's own state, git's hooks and configuration. */
-const ALWAYS = [
-  '.git/agentpolicy/**',
-  '.git/agentpolicy',
-  '.git/hooks/**',
-  '.git/hooks',
-  '.git/config',
-  '.git/info/**',
-];
+/**
+ * Never writable by a command other than git: the guard's own state, git's hooks, configuration
+ * and refs, everything git keeps (a ref file written directly moves a branch), and the policy key
+ * of package.json. Lock files git left behind may be removed.
+ */
+const ALWAYS = ['.git', '.git/**'];
+const GIT_LOCKS = ['.git/**/*.lock', '.git/*.lock'];
 
 /** The guard's own installed code: writing into it would change what judges the next command. */
 const OWN_CODE = [
@@ -67,6 +65,7 @@ export const checkCommand: CheckCommand<Options> = (operations, options, facts) 
     const place = placeOf(target.path, facts);
     if (place !== 'project' && place !== 'git-dir') return undefined;
     const rel = shown(target, facts);
+    if (deleting && matchesAny(rel, GIT_LOCKS)) return undefined;
     if (matchesAny(rel, options.paths) || matchesAny(rel, ALWAYS)) return rel;
     // Deleting node_modules as a whole is fine (the hooks then block until it is reinstalled).
     if (!deleting && matchesAny(rel, OWN_CODE)) return rel;
@@ -81,6 +80,13 @@ export const checkCommand: CheckCommand<Options> = (operations, options, facts) 
     return (target.glob || deleting) && [...options.paths, ...ALWAYS].some(reaches) ? rel : undefined;
   };
   for (const operation of operations) {
+    // `npm pkg set agentpolicy.rules.x=off`, an Edit adding "agentpolicy" to package.json: the
+    // policy key is a policy source wherever it is written.
+    if (operation.kind === 'write' && operation.keys?.includes('agentpolicy') && operation.target.path)
+      reports.push({
+        message: `\`${operation.via}\` changes the agentpolicy key of ${shown(operation.target, facts)}, a policy source, which is protected.`,
+        alternative: 'The policy is for humans to change: ask for the change instead.',
+      });
     const targets =
       operation.kind === 'write'
         ? [operation.target]

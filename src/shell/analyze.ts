@@ -7,6 +7,7 @@ import { isAbsolute, normalize, resolve } from 'node:path';
 import type { Command, HereDoc, HereString, ParsedScript, Statement, Word } from 'unbash';
 import { parse } from 'unbash';
 import { analyzeInterpreterCode, INTERPRETERS } from './interpreters.js';
+import { followLinks } from './links.js';
 import { analyzeProgram, programName } from './programs.js';
 import type { Analysis, Operation, Target } from './types.js';
 import { evaluateWord, type Scope, type WordValue } from './words.js';
@@ -22,6 +23,33 @@ export interface Context {
   operations: Operation[];
   /** Functions defined earlier in the command line. */
   functions: Map<string, Statement[]>;
+  /** What earlier parts of the whole line did, nested shells included. */
+  line: LineState;
+  /** Inside a loop body: a delete there is one of many. */
+  loop?: boolean;
+  /** Paths the earlier stages of the current pipeline read (`jq . f | sponge`, `cat f | x > f`). */
+  pipeReads?: Set<string>;
+}
+
+export interface LineState {
+  /** Files written earlier in the line: their content when it is known text, else undefined. */
+  written: Map<string, string | undefined>;
+  /** Symbolic links created earlier in the line: link path → the path it points to. */
+  links: Map<string, string>;
+  /** Shell aliases defined earlier in the line. */
+  aliases: Map<string, string>;
+  /** git aliases defined earlier in the line (`git config alias.x ...`). */
+  gitAliases: Map<string, string>;
+}
+
+export function newContext(cwd: string, env: Record<string, string | undefined>, depth = 0): Context {
+  return {
+    scope: { vars: new Map(), env, cwd },
+    depth,
+    operations: [],
+    functions: new Map(),
+    line: { written: new Map(), links: new Map(), aliases: new Map(), gitAliases: new Map() },
+  };
 }
 
 export function analyzeCommand(
@@ -29,14 +57,9 @@ export function analyzeCommand(
   cwd: string,
   env: Record<string, string | undefined>,
 ): Analysis {
-  const context: Context = {
-    scope: { vars: new Map(), env, cwd },
-    depth: 0,
-    operations: [],
-    functions: new Map(),
-  };
+  const context = newContext(cwd, env);
   analyzeScript(command, context);
-  return { operations: context.operations, cwd };
+  return { operations: followLinks(context.operations, context.line.links), cwd };
 }
 
 /** Parses and walks shell source (a command line, a `bash -c` string, a heredoc fed to a shell). */
@@ -84,14 +107,29 @@ function walkNode(node: Node, context: Context): void {
     case 'Pipeline': {
       const commands = n.commands as Node[];
       let previous: Command | undefined;
+      const pipeReads = new Set<string>();
       for (const command of commands) {
         const inner = subshell(context);
         inner.stdin = previous ? producedText(previous, context) : undefined;
+        inner.pipeReads = pipeReads;
         walkNode(command, inner);
         previous = command.type === 'Command' ? (command as Command) : undefined;
       }
       return;
     }
+    case 'For':
+    case 'Select':
+      return walkFor(n, context);
+    case 'While':
+    case 'Until': {
+      const inner = { ...context, loop: true };
+      walkStatements((n.clause as { commands: Statement[] }).commands, inner);
+      walkStatements((n.body as { commands: Statement[] }).commands, inner);
+      return;
+    }
+    case 'Coproc':
+      walkNode(n.body as Node, subshell(context));
+      return;
     case 'AndOr':
       for (const command of n.commands as Node[]) walkNode(command, context);
       return;
@@ -101,10 +139,17 @@ function walkNode(node: Node, context: Context): void {
     case 'BraceGroup':
       walkStatements((n.body as { commands: Statement[] }).commands, context);
       return;
-    case 'Redirected':
+    case 'Redirected': {
       walkNode(n.command as Node, context);
+      const before = context.operations.length;
       for (const redirect of n.redirects as Command['redirects']) walkRedirect(redirect, context, 'redirect');
+      // `{ :; } > f`, `( ) > f`: a group that prints nothing empties the file.
+      if (printsNothing(n.command as Node, context)) destroyWrites(context.operations.slice(before));
+      for (const operation of context.operations.slice(before))
+        if (operation.kind === 'write' && operation.target.path)
+          context.line.written.set(operation.target.path, undefined);
       return;
+    }
     case 'Function':
       context.functions.set(
         (n.name as Word).value,
@@ -114,18 +159,112 @@ function walkNode(node: Node, context: Context): void {
       );
       return;
     default:
-      // if/while/for/case/select/coproc and test commands: walk every list they hold.
+      // if/case and test commands: walk every list and command they hold.
       for (const value of Object.values(n)) {
         for (const child of Array.isArray(value) ? value : [value]) {
           if (child && typeof child === 'object' && 'type' in child) {
-            const c = child as { type: string; commands?: Statement[]; body?: unknown };
+            const c = child as { type: string; commands?: Statement[]; command?: Node };
             if (c.type === 'CompoundList') walkStatements(c.commands ?? [], context);
-            else if (c.type === 'CaseItem' || c.type === 'Elif') walkNode(c as Node, context);
+            else if (c.type === 'Statement' && c.command) walkNode(c.command, context);
             else if (c.type === 'Word') walkWordSubstitutions(c as unknown as Word, context);
+            else if (c.type !== 'Redirect' && c.type !== 'Assignment') walkNode(c as Node, context);
           }
         }
       }
   }
+}
+
+/** How many values of a loop's word list are walked one by one; longer lists are unknown. */
+const MAX_LOOP_VALUES = 8;
+
+/** `for f in src/*.ts a b; do ...`: the body once per value, `$f` a glob where the value is one. */
+function walkFor(n: Record<string, unknown>, context: Context): void {
+  const name = (n.name as Word).value;
+  const list = (n.wordlist as Word[] | undefined) ?? [];
+  for (const word of list) walkWordSubstitutions(word, context);
+  const values = list.flatMap((word) => splitWord(word, context.scope));
+  const body = (n.body as { commands: Statement[] }).commands;
+  const inner: Context = { ...context, loop: true };
+  const globs = (context.scope.globVars ??= new Set());
+  if (values.length > 0 && values.length <= MAX_LOOP_VALUES && values.every((value) => !value.dynamic)) {
+    for (const value of values) {
+      context.scope.vars.set(name, value.text);
+      if (value.glob) globs.add(name);
+      else globs.delete(name);
+      walkStatements(body, inner);
+    }
+    globs.delete(name);
+    return;
+  }
+  context.scope.vars.set(name, undefined);
+  walkStatements(body, inner);
+}
+
+/** A command or group that writes nothing on its standard output (`true`, `:`, `{ :; }`, `( )`). */
+function printsNothing(node: Node, context: Context): boolean {
+  const n = node as Record<string, unknown> & { type: string };
+  if (n.type === 'Command') {
+    const command = n as unknown as Command;
+    if (!command.name) return true;
+    const words = [command.name, ...command.suffix.filter((item): item is Word => item.type === 'Word')];
+    return producesNothing(
+      words.map((word) => evaluateWord(word, context.scope)),
+      undefined,
+    );
+  }
+  if (n.type === 'BraceGroup' || n.type === 'Subshell') {
+    const statements = (n.body as { commands: Statement[] }).commands;
+    return statements.every((statement) => printsNothing(statement.command, context));
+  }
+  if (n.type === 'AndOr') return (n.commands as Node[]).every((command) => printsNothing(command, context));
+  return false;
+}
+
+/**
+ * A command whose standard output is empty, or a lone newline, so that redirecting it over a file
+ * destroys the file's content: `true`, `false`, `:`, `echo`, `echo -n`, `printf ''`, `cat /dev/null`,
+ * `head -c0`, `exec`, and copying commands reading nothing.
+ */
+export function producesNothing(values: WordValue[], stdin: Context['stdin']): boolean {
+  const [first, ...args] = values;
+  if (!first || first.dynamic) return false;
+  const name = programName(first.text);
+  const operands = args.filter((arg) => !arg.text.startsWith('-') || arg.text === '-');
+  const emptyInput = stdin?.text === '';
+  switch (name) {
+    case ':':
+    case 'true':
+    case 'false':
+      return true;
+    case 'exec':
+      return args.length === 0;
+    case 'echo':
+      return args.every((arg) => /^-[neE]+$/.test(arg.text));
+    case 'printf':
+      return args.length === 0 || (args[0]!.text === '' && args.length === 1);
+    case 'head':
+    case 'tail':
+      if (args.some((arg, i) => /^(-[cn]\s*0|--(bytes|lines)=0)$/.test(arg.text) || (/^-[cn]$/.test(arg.text) && args[i + 1]?.text === '0')))
+        return true;
+      return operands.every((arg) => arg.text === '/dev/null') && (operands.length > 0 || emptyInput);
+    case 'cat':
+    case 'tac':
+    case 'sort':
+    case 'uniq':
+    case 'tr':
+    case 'cut':
+    case 'grep':
+    case 'sed':
+      if (operands.length > 0 && operands.every((arg) => arg.text === '/dev/null')) return true;
+      return name === 'cat' && operands.length === 0 && emptyInput;
+    default:
+      return false;
+  }
+}
+
+function destroyWrites(operations: Operation[]): void {
+  for (const operation of operations)
+    if (operation.kind === 'write' && operation.mode === 'overwrite') operation.mode = 'destroy';
 }
 
 /** Runs what a word's command and process substitutions would run. */
@@ -202,21 +341,39 @@ function walkCommand(command: Command, context: Context): void {
   const words: Word[] = [];
   const local = new Map<string, string | undefined>();
   let stdin = context.stdin;
+  const redirect = (item: Command['redirects'][number]) => {
+    // `< file` feeds the command a file: known to be empty only for /dev/null.
+    if (item.type === 'Redirect' && item.operator === '<' && item.target) {
+      const value = evaluateWord(item.target, context.scope);
+      stdin = value.text === '/dev/null' ? { text: '', from: '/dev/null' } : { from: `the file ${value.text}` };
+    }
+    walkRedirect(item, context, 'redirect');
+  };
   for (const assignment of command.prefix) {
     if (assignment.type !== 'Assignment') {
-      walkRedirect(assignment, context, 'redirect');
+      redirect(assignment);
       continue;
     }
     const value =
-      assignment.value.type === 'Word' ? evaluateWord(assignment.value, context.scope) : undefined;
+      assignment.value.type === 'Word'
+        ? (mktempPath(assignment.value, context.scope) ?? evaluateWord(assignment.value, context.scope))
+        : undefined;
     if (assignment.value.type === 'Word') walkWordSubstitutions(assignment.value, context);
     local.set(assignment.name, value && !value.dynamic ? value.text : undefined);
   }
   if (command.name) words.push(command.name);
+  const assignmentWords = new Map<Word, WordValue>();
   for (const item of command.suffix) {
     if (item.type === 'Word') words.push(item);
-    else if (item.type === 'Assignment')
-      words.push({ type: 'Word', text: item.text, value: item.text, pos: item.pos, end: item.end } as Word);
+    else if (item.type === 'Assignment') {
+      // `export X='a b'`, `alias ll='rm -rf'`: the word as the builtin receives it, quotes removed.
+      const word = { type: 'Word', text: item.text, value: item.text, pos: item.pos, end: item.end } as Word;
+      if (item.value.type === 'Word') {
+        const value = evaluateWord(item.value, context.scope);
+        assignmentWords.set(word, { ...value, text: `${item.name}=${value.text}` });
+      } else assignmentWords.set(word, { text: `${item.name}=(${item.text.slice(item.name.length + 2)}`, dynamic: false, glob: false });
+      words.push(word);
+    }
     else if (item.type === 'HereDoc') {
       walkHereDoc(item, context);
       stdin = { text: item.body.text, from: 'heredoc' };
@@ -224,14 +381,14 @@ function walkCommand(command: Command, context: Context): void {
         stdin = { from: 'heredoc with expansions' };
     } else if (item.type === 'HereString') {
       stdin = hereString(item, context);
-    } else walkRedirect(item, context, 'redirect');
+    } else redirect(item);
   }
   for (const word of words) walkWordSubstitutions(word, context);
+  const redirects = context.operations.slice(before);
   if (words.length === 0) {
     // A redirection with no command (`> file`) empties the file.
-    for (const operation of context.operations.slice(before)) {
-      if (operation.kind === 'write' && operation.mode === 'overwrite') operation.mode = 'destroy';
-    }
+    destroyWrites(redirects);
+    recordWrites(redirects, context, '');
     // `X=rm` on its own: the variable holds for the rest of the line.
     for (const [name, value] of local) {
       context.scope.vars.set(name, value);
@@ -243,23 +400,37 @@ function walkCommand(command: Command, context: Context): void {
   // expanded with the old value, which makes it ambiguous: treat it as unknown.
   const scope: Scope = { ...context.scope, vars: new Map(context.scope.vars) };
   for (const name of local.keys()) scope.vars.set(name, undefined);
-  const values = words.map((word) => evaluateWord(word, scope));
+  const values = words.flatMap((word) => {
+    const assignment = assignmentWords.get(word);
+    return assignment ? [assignment] : splitWord(word, scope);
+  });
   const env: Record<string, string> = {};
   for (const [name, value] of local) {
     env[name] = value ?? '';
     context.operations.push({ kind: 'env', name, value: value ?? '', via: 'prefix' });
   }
+  if (values.length === 0) return;
+  // What a redirection over a file does depends on what the command prints: nothing empties it, and
+  // a command reading the same file (`jq . f > f`, `cat f | grep x > f`) finds it already empty.
+  const reads = values.slice(1).flatMap((value) => {
+    if (value.dynamic || value.text.startsWith('-')) return [];
+    const target = resolveTarget(value, context.scope.cwd);
+    return target.path ? [target.path] : [];
+  });
+  const sameFile = (path: string | undefined) =>
+    path !== undefined && (reads.includes(path) || context.pipeReads?.has(path) === true);
+  if (producesNothing(values, stdin)) destroyWrites(redirects);
+  for (const operation of redirects)
+    if (operation.kind === 'write' && operation.mode === 'overwrite' && sameFile(operation.target.path))
+      operation.mode = 'destroy';
+  for (const path of reads) context.pipeReads?.add(path);
+  recordWrites(redirects, context, producedBy(values, stdin));
   const name = values[0]!;
-  // `: > file` and `true > file` only truncate the file.
-  if (values.length === 1 && (name.text === ':' || name.text === 'true')) {
-    for (const operation of context.operations.slice(before)) {
-      if (operation.kind === 'write' && operation.mode === 'overwrite') operation.mode = 'destroy';
-    }
-  }
   if (name.dynamic) {
     context.operations.push({
       kind: 'opaque',
       reason: `the command name \`${words[0]!.text}\` is only known when it runs`,
+      unseen: true,
     });
     return;
   }
@@ -270,7 +441,132 @@ function walkCommand(command: Command, context: Context): void {
     walkStatements(fn, inner);
     return;
   }
+  const alias = context.line.aliases.get(name.text);
+  if (alias !== undefined && words[0]!.parts === undefined) {
+    return analyzeScript([alias, ...values.slice(1).map((value) => value.text)].join(' '), {
+      ...context,
+      depth: context.depth + 1,
+      stdin,
+    });
+  }
+  const start = context.operations.length;
   analyzeProgram(values, { ...context, stdin, scope: context.scope }, env);
+  for (const operation of context.operations.slice(start)) {
+    if (operation.kind === 'delete' && context.loop) operation.bulk = true;
+    if (operation.kind === 'write' && operation.target.path && !context.line.written.has(operation.target.path))
+      context.line.written.set(operation.target.path, operation.mode === 'create' ? '' : undefined);
+    if (operation.kind === 'move' && operation.to.path) {
+      const moved = operation.from.length === 1 ? operation.from[0]!.path : undefined;
+      context.line.written.set(
+        operation.to.path,
+        moved !== undefined ? context.line.written.get(moved) : undefined,
+      );
+    }
+  }
+}
+
+/**
+ * `tmp=$(mktemp -d)`: the variable holds a new path in the temporary directory (or in the folder
+ * `-p`/`--tmpdir` or the template names), so a later `rm -rf "$tmp"` deletes only that.
+ */
+function mktempPath(word: Word, scope: Scope): WordValue | undefined {
+  let parts = word.parts ?? [];
+  if (parts.length === 1 && parts[0]!.type === 'DoubleQuoted') parts = (parts[0] as { parts: typeof parts }).parts;
+  if (parts.length !== 1 || parts[0]!.type !== 'CommandExpansion') return undefined;
+  const statements = (parts[0] as { script?: ParsedScript }).script?.commands ?? [];
+  const command = statements.length === 1 ? statements[0]!.command : undefined;
+  if (command?.type !== 'Command' || (command as Command).name?.value !== 'mktemp') return undefined;
+  const args = (command as Command).suffix
+    .filter((item): item is Word => item.type === 'Word')
+    .map((arg) => evaluateWord(arg, scope));
+  if (args.some((arg) => arg.dynamic)) return undefined;
+  let dir = scope.env.TMPDIR || '/tmp';
+  for (let i = 0; i < args.length; i++) {
+    const text = args[i]!.text;
+    if (text === '-p' || text === '--tmpdir') dir = args[++i]?.text ?? dir;
+    else if (text.startsWith('--tmpdir=')) dir = text.slice(9);
+    else if (!text.startsWith('-') && text.includes('/')) {
+      dir = text.slice(0, text.lastIndexOf('/')) || '/';
+    }
+  }
+  return { text: `${resolve(scope.cwd, dir)}/tmp.mktemp`, dynamic: false, glob: false };
+}
+
+/** `src/{a,b}.ts` → `src/a.ts src/b.ts`, for words whose other parts are known. */
+function expandBraces(word: Word, scope: Scope): WordValue[] | undefined {
+  const parts = word.parts ?? [];
+  const at = parts.findIndex((part) => part.type === 'BraceExpansion');
+  if (at === -1) return undefined;
+  const brace = parts[at]!.text;
+  if (!/^\{[^{}]*,[^{}]*\}$/.test(brace)) return undefined;
+  const render = (slice: typeof parts) =>
+    evaluateWord({ ...word, parts: slice, text: slice.map((part) => part.text).join('') } as Word, scope);
+  const before = render(parts.slice(0, at));
+  const after = render(parts.slice(at + 1));
+  if ((at > 0 && before.dynamic) || (at < parts.length - 1 && after.dynamic)) return undefined;
+  return brace
+    .slice(1, -1)
+    .split(',')
+    .slice(0, 64)
+    .map((alternative) => ({
+      text: `${at > 0 ? before.text : ''}${alternative}${at < parts.length - 1 ? after.text : ''}`,
+      dynamic: false,
+      glob: before.glob || after.glob || /[*?[]/.test(alternative),
+    }));
+}
+
+/** Files written by redirections: their content is known when the command prints known text. */
+function recordWrites(operations: Operation[], context: Context, text: string | undefined): void {
+  for (const operation of operations) {
+    if (operation.kind !== 'write' || !operation.target.path) continue;
+    const path = operation.target.path;
+    if (operation.mode === 'append') {
+      const old = context.line.written.has(path) ? context.line.written.get(path) : undefined;
+      context.line.written.set(path, old !== undefined && text !== undefined ? old + text : undefined);
+    } else context.line.written.set(path, operation.mode === 'destroy' ? '' : text);
+  }
+}
+
+/** The text a command prints, when it is plain text in the command (echo, printf, cat <<EOF). */
+function producedBy(values: WordValue[], stdin: Context['stdin']): string | undefined {
+  if (values.some((value) => value.dynamic)) return undefined;
+  const [first, ...args] = values;
+  const name = programName(first!.text);
+  if (name === 'echo') {
+    const flags = args.length && /^-[neE]+$/.test(args[0]!.text) ? args[0]!.text : '';
+    const text = args.slice(flags ? 1 : 0).map((arg) => arg.text).join(' ');
+    return flags.includes('n') ? text : `${text}\n`;
+  }
+  if (name === 'printf' && args.length === 1) return args[0]!.text.replace(/\\n/g, '\n');
+  if ((name === 'cat' || name === 'tee') && args.every((arg) => arg.text.startsWith('-')))
+    return stdin?.text;
+  return undefined;
+}
+
+/**
+ * A word as the shell splits it: an unquoted expansion whose value is known becomes several words
+ * (`c='rm -rf src'; $c`); with `IFS` changed, or a value that is unknown, the words are unknown.
+ */
+export function splitWord(word: Word, scope: Scope): WordValue[] {
+  const braces = expandBraces(word, scope);
+  if (braces) return braces;
+  const value = evaluateWord(word, scope);
+  const unquoted = word.parts?.some(
+    (part) => part.type === 'SimpleExpansion' || part.type === 'ParameterExpansion',
+  );
+  if (!unquoted || value.dynamic) return [value];
+  if (scope.vars.has('IFS')) {
+    const ifs = scope.vars.get('IFS');
+    if (ifs === undefined) return [{ ...value, dynamic: true }];
+    if (ifs === '') return [value];
+    const separators = new RegExp(`[${ifs.replace(/[\]\\^-]/g, '\\$&')}]+`);
+    return value.text
+      .split(separators)
+      .filter(Boolean)
+      .map((text) => ({ ...value, text }));
+  }
+  const parts = value.text.split(/[ \t\n]+/).filter(Boolean);
+  return parts.length <= 1 ? [value] : parts.map((text) => ({ ...value, text }));
 }
 
 function hereString(item: HereString, context: Context): Context['stdin'] {
@@ -308,12 +604,7 @@ function producedText(command: Command, context: Context): Context['stdin'] {
 
 /** An argv that will be run as it is (`agentpolicy exec -- ...`): no shell parsing, no quoting. */
 export function analyzeArgv(argv: string[], cwd: string, env: Record<string, string | undefined>): Analysis {
-  const context: Context = {
-    scope: { vars: new Map(), env, cwd },
-    depth: 0,
-    operations: [],
-    functions: new Map(),
-  };
+  const context = newContext(cwd, env);
   if (argv.length)
     analyzeProgram(
       argv.map((text) => ({ text, dynamic: false, glob: false })),
@@ -333,12 +624,7 @@ export function analyzeScriptText(
   if (language === 'shell') return analyzeCommand(text, cwd, env).operations;
   const interpreter = INTERPRETERS.get(language);
   if (!interpreter) return [];
-  const context: Context = {
-    scope: { vars: new Map(), env, cwd },
-    depth: 1,
-    operations: [],
-    functions: new Map(),
-  };
+  const context = newContext(cwd, env, 1);
   return analyzeInterpreterCode(interpreter, text, context, (source, inner) =>
     analyzeScript(source, { ...inner, depth: inner.depth + 1 }),
   );

@@ -1,6 +1,7 @@
 // What file commands do to files: rm, shred, truncate, dd, cp, mv, tee, touch, sed -i, chmod...
 // and the few irreversible infrastructure commands, as operations the rules judge.
-import { type Context, resolveTarget } from './analyze.js';
+import { dirname, resolve } from 'node:path';
+import { type Context, producesNothing, resolveTarget } from './analyze.js';
 import type { Operation, Target } from './types.js';
 import type { WordValue } from './words.js';
 
@@ -25,6 +26,18 @@ export function fileOperations(name: string, args: WordValue[], context: Context
   const { flags, operands } = flagsOf(args);
   const via = name;
   switch (name) {
+    case 'rimraf':
+    case 'del':
+    case 'del-cli':
+    case 'trash':
+    case 'trash-put':
+    case 'rmtrash':
+    case 'shx':
+      if (name === 'shx') return args[0]?.text === 'rm' ? fileOperations('rm', args.slice(1), context) : [];
+      // These take glob patterns themselves, quoted or not.
+      return operands.length
+        ? [{ kind: 'delete', targets: operands.map((o) => target({ ...o, glob: o.glob || /[*?[{]/.test(o.text) })), recursive: true, via }]
+        : [];
     case 'rm':
     case 'unlink':
     case 'rmdir':
@@ -65,10 +78,14 @@ export function fileOperations(name: string, args: WordValue[], context: Context
         ? [{ kind: 'write', target: target({ ...output, text: output.text.slice(3) }), mode: 'destroy', via }]
         : [];
     }
+    case 'ln':
+      return link(args, operands, context);
     case 'cp':
-    case 'install':
-    case 'ln': {
-      if (operands.length < 2 || flags.has('t')) return [];
+    case 'install': {
+      const into = args.findIndex((arg) => arg.text === '-t' || arg.text === '--target-directory');
+      if (into !== -1 && args[into + 1])
+        return [{ kind: 'write', target: target({ ...args[into + 1]!, text: `${args[into + 1]!.text}/**`, glob: true }), mode: 'overwrite', via }];
+      if (operands.length < 2) return [];
       const destination = operands[operands.length - 1]!;
       const fromNull = operands
         .slice(0, -1)
@@ -84,15 +101,58 @@ export function fileOperations(name: string, args: WordValue[], context: Context
       return [{ kind: 'move', from: sources, to: target(destination), via }];
     }
     case 'tee':
+    case 'sponge': {
+      const append = flags.has('a') || flags.has('append');
+      const empty = context.stdin?.text === '' || producesNothing([{ text: 'cat', dynamic: false, glob: false }], context.stdin);
       return operands.map((operand) => ({
         kind: 'write',
         target: target(operand),
-        mode: flags.has('a') || flags.has('append') ? 'append' : 'overwrite',
+        mode: append ? 'append' : empty ? 'destroy' : 'overwrite',
         via,
       }));
+    }
+    case 'sort': {
+      const output = args.findIndex((arg) => arg.text === '-o' || arg.text === '--output');
+      const file = output === -1 ? args.find((arg) => arg.text.startsWith('--output=')) : args[output + 1];
+      if (!file) return [];
+      const value = file.text.startsWith('--output=') ? { ...file, text: file.text.slice(9) } : file;
+      const inputs = args.filter((arg, i) => !arg.text.startsWith('-') && i !== output + 1);
+      return [{ kind: 'write', target: target(value), mode: inputs.length ? 'overwrite' : 'destroy', via: 'sort -o' }];
+    }
+    case 'patch': {
+      const out = args.findIndex((arg) => arg.text === '-o' || arg.text === '--output');
+      const file = out !== -1 ? args[out + 1] : operands.find((operand) => !operand.text.startsWith('-'));
+      return file ? [{ kind: 'write', target: target(file), mode: 'modify', via }] : [];
+    }
+    case 'ed':
+    case 'ex':
+    case 'red':
+    case 'vi':
+    case 'vim':
+    case 'nvim':
+    case 'nano':
+    case 'emacs':
+    case 'pico':
+    case 'micro':
+      return editor(name, args, context);
+    case 'tar':
+    case 'bsdtar':
+    case 'unzip':
+    case '7z':
+    case 'cpio':
+      return extract(name, args, context);
+    case 'awk':
+    case 'gawk':
+      if (!args.some((arg, i) => arg.text === 'inplace' && /^-[a-zA-Z]*i$/.test(args[i - 1]?.text ?? '')))
+        return [];
+      return [
+        ...operands.slice(2).map((operand): Operation => ({ kind: 'write', target: target(operand), mode: 'modify', via: 'awk -i inplace' })),
+        { kind: 'opaque', reason: 'awk -i inplace replaces files with what its program prints', unseen: true },
+      ];
     case 'touch':
       return operands.map((operand) => ({ kind: 'write', target: target(operand), mode: 'create', via }));
     case 'sed':
+      return [...sedCommands(args, context), ...inPlaceEdits(name, args, target)];
     case 'perl':
       return inPlaceEdits(name, args, target);
     case 'chmod':
@@ -145,21 +205,140 @@ export function fileOperations(name: string, args: WordValue[], context: Context
   }
 }
 
-/** `sed -i` and `perl -i` edit files in place; `sed -i '1,$d'` (or `d`) empties them. */
+/** The scripts of a sed or perl command line: `-e s`, `--expression=s`, or the first operand. */
+function scriptsOf(args: WordValue[]): { scripts: WordValue[]; files: WordValue[] } {
+  const scripts: WordValue[] = [];
+  const files: WordValue[] = [];
+  let fromOption = false;
+  for (let i = 0; i < args.length; i++) {
+    const text = args[i]!.text;
+    if (/^-[a-zA-Z]*[eE]$/.test(text) || text === '--expression') {
+      fromOption = true;
+      if (args[i + 1]) scripts.push(args[++i]!);
+    } else if (text.startsWith('--expression=')) {
+      fromOption = true;
+      scripts.push({ ...args[i]!, text: text.slice(13) });
+    } else if (text === '-f' || text === '--file' || /^-[IM]$/.test(text)) {
+      fromOption ||= text === '-f' || text === '--file';
+      i++;
+    } else if (!text.startsWith('-') || text === '-') files.push(args[i]!);
+  }
+  if (!fromOption && files.length) scripts.push(files.shift()!);
+  return { scripts, files };
+}
+
+/** sed commands that run shell text (`e cmd`, `s/x/y/e`) or write files (`w file`). */
+function sedCommands(args: WordValue[], context: Context): Operation[] {
+  const operations: Operation[] = [];
+  for (const script of scriptsOf(args).scripts) {
+    if (script.dynamic) continue;
+    for (const command of script.text.split(/[;\n]/)) {
+      const body = command.trim().replace(/^(\d+|\$|\/[^/]*\/)(,(\d+|\$|\/[^/]*\/))?!?\s*/, '');
+      const exec = /^e\s+(.+)$/s.exec(body);
+      if (exec) operations.push({ kind: 'opaque', reason: `sed's e command runs \`${exec[1]}\``, unseen: true });
+      if (/^s(.).*\1.*\1[gpI0-9]*e[gpI0-9]*$/.test(body))
+        operations.push({ kind: 'opaque', reason: "sed's s///e runs the pattern space as a command", unseen: true });
+      const write = /^(?:w|s(.).*\1.*\1[gpeI0-9]*w)\s+(\S+)$/.exec(body);
+      if (write && write[2] !== '/dev/stdout' && write[2] !== '/dev/stderr')
+        operations.push({
+          kind: 'write',
+          target: resolveTarget({ text: write[2]!, dynamic: false, glob: false }, context.scope.cwd),
+          mode: 'overwrite',
+          via: 'sed w',
+        });
+    }
+  }
+  return operations;
+}
+
+/** A sed script that deletes every line (`d`, `1,$d`, `/.*\/d`, `/^/d`). */
+function deletesEverything(script: string): boolean {
+  return /^\s*((1\s*,\s*)?\$?\s*|\/(\.\*|\^|\$|\^\.\*\$?)\/\s*)?d\s*$/.test(script) || /^\s*\$!?d\s*;\s*d\s*$/.test(script);
+}
+
+/** A perl -i program that leaves every line empty: `-ni` without print, `$_ = ""`, `undef $_`. */
+function perlEmpties(code: string, printing: boolean): boolean {
+  if (!printing) return !/\bprint|\bsay\b|\bprintf/.test(code);
+  return /\$_\s*=\s*(''|""|q\(\)|undef)\s*;?\s*$/.test(code) || /\bundef\s*\$_/.test(code) || /^\s*s\/\.\*\/\/s?g?\s*;?\s*$/.test(code);
+}
+
+/** `sed -i` and `perl -i` edit files in place; some scripts empty them. */
 function inPlaceEdits(name: string, args: WordValue[], target: (value: WordValue) => Target): Operation[] {
   const inPlace = args.some((arg) => /^-[a-zA-Z]*i/.test(arg.text) || arg.text.startsWith('--in-place'));
   if (!inPlace) return [];
-  const rest = args.filter((arg) => !arg.text.startsWith('-'));
-  const scriptGiven = args.some(
-    (arg) => arg.text === '-e' || arg.text === '--expression' || arg.text === '-f',
-  );
-  const script = scriptGiven ? undefined : rest[0];
-  const files = scriptGiven ? rest : rest.slice(1);
-  const destroys = name === 'sed' && script !== undefined && /^\s*(1\s*,\s*\$\s*)?d\s*$/.test(script.text);
+  const { scripts, files } = scriptsOf(args);
+  const quiet = args.some((arg) => /^-[a-zA-Z]*n/.test(arg.text) || arg.text === '--quiet' || arg.text === '--silent');
+  const known = scripts.length > 0 && scripts.every((script) => !script.dynamic);
+  const code = scripts.map((script) => script.text).join('\n');
+  const destroys =
+    known &&
+    (name === 'sed'
+      ? scripts.some((script) => deletesEverything(script.text)) || (quiet && !/(^|[;\s}])p|\/p|w\s/.test(code))
+      : perlEmpties(code, args.some((arg) => /^-[a-zA-Z]*p/.test(arg.text))));
   return files.map((file) => ({
     kind: 'write',
     target: target(file),
     mode: destroys ? 'destroy' : 'modify',
     via: `${name} -i`,
   }));
+}
+
+/** `ln -s TARGET LINK`: creates LINK, and the rest of the line reaches TARGET through it. */
+function link(args: WordValue[], operands: WordValue[], context: Context): Operation[] {
+  if (operands.length < 2) return [];
+  const symbolic = args.some((arg) => /^-[a-zA-Z]*s/.test(arg.text) || arg.text === '--symbolic');
+  const destination = operands[operands.length - 1]!;
+  const linkTarget = resolveTarget(destination, context.scope.cwd);
+  const pointed = operands[0]!;
+  if (linkTarget.path && !pointed.dynamic) {
+    const base = symbolic ? dirname(linkTarget.path) : context.scope.cwd;
+    context.line.links.set(linkTarget.path, resolve(base, pointed.text));
+  }
+  return [{ kind: 'write', target: linkTarget, mode: 'create', via: 'ln' }];
+}
+
+/** Editors: the files they open are edited; `-c '!cmd'` and `+'!cmd'` run shell commands. */
+function editor(name: string, args: WordValue[], context: Context): Operation[] {
+  const operations: Operation[] = [];
+  const files: WordValue[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const text = args[i]!.text;
+    const command = text === '-c' || text === '--cmd' ? args[++i] : text.startsWith('+') ? { ...args[i]!, text: text.slice(1) } : undefined;
+    if (command) {
+      const bang = /(?:^|[|\s])(?:!|call\s+system\(|:!)(.*)$/.exec(command.text);
+      if (bang || command.dynamic)
+        operations.push({ kind: 'opaque', reason: `${name} runs the shell command \`${bang?.[1] ?? command.text}\``, unseen: true });
+      continue;
+    }
+    if (/^-[a-zA-Z]*[sS]$/.test(text) && (name === 'vim' || name === 'vi' || name === 'ex')) continue;
+    if (!text.startsWith('-')) files.push(args[i]!);
+  }
+  for (const file of files)
+    operations.push({ kind: 'write', target: resolveTarget(file, context.scope.cwd), mode: 'modify', via: name });
+  return operations;
+}
+
+/** Archive extraction writes the archive's files into a folder: `-C dir`, `-d dir`, or here. */
+function extract(name: string, args: WordValue[], context: Context): Operation[] {
+  const words = args.map((arg) => arg.text);
+  const extracting =
+    name === 'unzip'
+      ? !words.some((word) => /^-[a-zA-Z]*[lvtZ]/.test(word))
+      : name === '7z'
+        ? words[0] === 'x' || words[0] === 'e'
+        : name === 'cpio'
+          ? words.some((word) => /^-[a-zA-Z]*i|^--extract$/.test(word))
+          : words.some((word, i) => /^--(extract|get)$/.test(word) || /^-[a-zA-Z]*x/.test(word) || (i === 0 && /^[a-zA-Z]*x[a-zA-Z]*$/.test(word)));
+  if (!extracting) return [];
+  let dir: WordValue | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const text = args[i]!.text;
+    if ((name !== 'unzip' && (text === '-C' || text === '--directory')) || (name === 'unzip' && text === '-d'))
+      dir = args[i + 1];
+    else if (text.startsWith('--directory=')) dir = { ...args[i]!, text: text.slice(12) };
+    else if (name === '7z' && text.startsWith('-o')) dir = { ...args[i]!, text: text.slice(2) };
+  }
+  dir ??= { text: '.', dynamic: false, glob: false };
+  const into = resolveTarget({ ...dir, text: `${dir.text.replace(/\/$/, '')}/**`, glob: true }, context.scope.cwd);
+  return [{ kind: 'write', target: into, mode: 'overwrite', via: `${name} into ${dir.text}` }];
 }

@@ -2,7 +2,8 @@
 // --no-pager...), aliases defined in the same command line, and the subcommand's own arguments.
 // The rules read the result; this module only parses.
 import { isAbsolute, resolve } from 'node:path';
-import { type Context, resolveTarget } from './analyze.js';
+import { analyzeScript, type Context, resolveTarget } from './analyze.js';
+import { configWrite } from '../rules/git-args.js';
 import type { Operation } from './types.js';
 import type { WordValue } from './words.js';
 
@@ -26,11 +27,9 @@ const BUILTINS = new Set(
   ),
 );
 
-/** Aliases defined earlier in the command line (`git config alias.x ...`), kept per analysis. */
-const aliasesKey = Symbol('git aliases');
-
 export function analyzeGit(args: WordValue[], context: Context, env: Record<string, string>): Operation[] {
   const config: [string, string][] = [];
+  const lookup = (name: string) => (name in env ? env[name] : (context.scope.vars.get(name) ?? undefined));
   let cwd = context.scope.cwd;
   let i = 0;
   for (; i < args.length; i++) {
@@ -48,41 +47,194 @@ export function analyzeGit(args: WordValue[], context: Context, env: Record<stri
         eq === -1 ? [value.toLowerCase(), 'true'] : [value.slice(0, eq).toLowerCase(), value.slice(eq + 1)],
       );
     }
+    // `--config-env=core.hooksPath=VAR`: the value comes from a variable.
+    if (flag === '--config-env' && value !== undefined) {
+      const eq = value.lastIndexOf('=');
+      const key = value.slice(0, eq === -1 ? undefined : eq).toLowerCase();
+      config.push([key, eq === -1 ? '' : (lookup(value.slice(eq + 1)) ?? `$${value.slice(eq + 1)}`)]);
+    }
   }
+  config.push(...configFromEnvironment(lookup));
   let rest = args.slice(i).map((arg) => arg.text);
-  const aliases = aliasTable(context);
+  const aliases = context.line.gitAliases;
   // An alias given with -c, or defined earlier in the line, is expanded as git would.
   for (let depth = 0; depth < 5 && rest[0] && !BUILTINS.has(rest[0]); depth++) {
     const alias =
       config.find(([key]) => key === `alias.${rest[0]!.toLowerCase()}`)?.[1] ?? aliases.get(rest[0]!);
     if (alias === undefined) break;
     if (alias.startsWith('!')) {
-      return [
-        { kind: 'git', args: rest, config, cwd, env, via: 'git' },
-        { kind: 'opaque', reason: `the git alias ${rest[0]} runs a shell command (${alias.slice(1)})` },
-      ];
+      const operations: Operation[] = [{ kind: 'git', args: rest, config, cwd, env, via: 'git' }];
+      analyzeScript([alias.slice(1), ...rest.slice(1)].join(' '), {
+        ...context,
+        operations,
+        depth: context.depth + 1,
+      });
+      return operations;
     }
     rest = [...alias.split(/\s+/).filter(Boolean), ...rest.slice(1)];
   }
   if (rest[0] === 'config') recordAlias(rest, aliases);
   const operations: Operation[] = [{ kind: 'git', args: rest, config, cwd, env, via: 'git' }];
-  // `git rm` deletes the files from the work tree too, unless --cached.
-  if (rest[0] === 'rm' && !rest.includes('--cached')) {
-    const recursive = rest.some((arg) => /^-[a-zA-Z]*r/.test(arg));
-    const paths = rest.slice(1).filter((arg) => !arg.startsWith('-'));
-    const targets = paths.map((path) =>
-      resolveTarget({ text: path, dynamic: false, glob: /[*?[]/.test(path) }, cwd),
-    );
-    if (targets.length)
-      operations.push({ kind: 'delete', targets, recursive, via: `git rm${recursive ? ' -r' : ''}` });
-  }
+  for (const command of commandsGitRuns(rest, config, lookup))
+    analyzeScript(command.text, { ...context, operations, depth: context.depth + 1, stdin: undefined });
+  operations.push(...fileEffects(rest, cwd));
   return operations;
 }
 
-function aliasTable(context: Context): Map<string, string> {
-  const holder = context.functions as unknown as { [aliasesKey]?: Map<string, string> };
-  holder[aliasesKey] ??= new Map();
-  return holder[aliasesKey];
+/** What git subcommands do to files in the work tree: rm, mv, checkout/restore of paths. */
+function fileEffects(rest: string[], cwd: string): Operation[] {
+  const [command, ...args] = rest;
+  const target = (path: string) =>
+    resolveTarget({ text: path, dynamic: false, glob: /[*?[]/.test(path) }, cwd);
+  const dash = args.indexOf('--');
+  const words = (dash === -1 ? args : args.slice(0, dash)).filter((arg) => !arg.startsWith('-'));
+  const paths = dash === -1 ? [] : args.slice(dash + 1);
+  switch (command) {
+    case 'rm': {
+      if (args.includes('--cached')) return [];
+      const recursive = args.some((arg) => /^-[a-zA-Z]*r/.test(arg));
+      const targets = [...words, ...paths].map(target);
+      return targets.length
+        ? [{ kind: 'delete', targets, recursive, via: `git rm${recursive ? ' -r' : ''}` }]
+        : [];
+    }
+    case 'mv': {
+      const operands = [...words, ...paths];
+      if (operands.length < 2) return [];
+      const force = args.some((arg) => /^-[a-zA-Z]*f|^--force$/.test(arg));
+      return [
+        {
+          kind: 'move',
+          from: operands.slice(0, -1).map(target),
+          to: target(operands.at(-1)!),
+          via: force ? 'git mv -f' : 'git mv',
+        },
+      ];
+    }
+    case 'checkout':
+    case 'restore': {
+      // `git checkout <rev> -- <paths>`, `git restore --source=<rev> <paths>`: the paths are rewritten.
+      if (
+        command === 'restore' &&
+        (args.includes('--staged') || args.includes('-S')) &&
+        !args.includes('--worktree') &&
+        !args.includes('-W')
+      )
+        return [];
+      const named = command === 'restore' ? [...words, ...paths] : paths;
+      return named.map((path) => ({
+        kind: 'write',
+        target: target(path),
+        mode: 'overwrite',
+        via: `git ${command}`,
+      }));
+    }
+    default:
+      return [];
+  }
+}
+
+/** Variables whose value git runs as a shell command. */
+const COMMAND_VARIABLES = [
+  'GIT_EDITOR',
+  'GIT_SEQUENCE_EDITOR',
+  'GIT_PAGER',
+  'PAGER',
+  'EDITOR',
+  'VISUAL',
+  'GIT_SSH_COMMAND',
+  'GIT_SSH',
+  'GIT_ASKPASS',
+  'SSH_ASKPASS',
+  'GIT_EXTERNAL_DIFF',
+  'GIT_PROXY_COMMAND',
+];
+
+/** Config keys whose value git runs as a shell command (lower case). */
+const COMMAND_KEYS = [
+  /^core\.(pager|editor|sshcommand|fsmonitor|askpass|alternaterefscommand|gitproxy)$/,
+  /^pager\..+$/,
+  /^sequence\.editor$/,
+  /^diff\.(external|.+\.(command|textconv))$/,
+  /^difftool\..+\.cmd$/,
+  /^mergetool\..+\.cmd$/,
+  /^merge\..+\.driver$/,
+  /^filter\..+\.(clean|smudge|process)$/,
+  /^credential\.(.+\.)?helper$/,
+  /^gpg\.(.+\.)?program$/,
+  /^remote\..+\.(receivepack|uploadpack)$/,
+  /^uploadpack\.packobjectshook$/,
+  /^sendemail\.(smtpserver|tocmd|cccmd)$/,
+];
+
+export function isCommandKey(key: string): boolean {
+  return COMMAND_KEYS.some((pattern) => pattern.test(key.toLowerCase()));
+}
+
+/** `GIT_CONFIG_COUNT`/`GIT_CONFIG_KEY_n`/`GIT_CONFIG_VALUE_n` and `GIT_CONFIG_PARAMETERS` as config. */
+function configFromEnvironment(lookup: (name: string) => string | undefined): [string, string][] {
+  const config: [string, string][] = [];
+  const count = Number(lookup('GIT_CONFIG_COUNT') ?? 0);
+  for (let n = 0; n < Math.min(count, 50); n++) {
+    const key = lookup(`GIT_CONFIG_KEY_${n}`);
+    if (key !== undefined) config.push([key.toLowerCase(), lookup(`GIT_CONFIG_VALUE_${n}`) ?? '']);
+  }
+  const parameters = lookup('GIT_CONFIG_PARAMETERS');
+  if (parameters)
+    for (const match of parameters.matchAll(/'([^']*)'(?:=('[^']*'))?/g)) {
+      const [key = '', ...value] = match[1]!.split('=');
+      config.push(
+        match[2] === undefined ? [key.toLowerCase(), value.join('=')] : [match[1]!.toLowerCase(), match[2].slice(1, -1)],
+      );
+    }
+  return config;
+}
+
+/**
+ * Shell commands the git command will run: config values and variables git runs as commands,
+ * `rebase --exec`, `bisect run`, `submodule foreach`, and values written with `git config` that a
+ * later git command will run.
+ */
+function commandsGitRuns(
+  rest: string[],
+  config: [string, string][],
+  lookup: (name: string) => string | undefined,
+): { text: string; via: string }[] {
+  const commands: { text: string; via: string }[] = [];
+  for (const name of COMMAND_VARIABLES) {
+    const value = lookup(name);
+    if (value) commands.push({ text: value, via: name });
+  }
+  for (const [key, value] of config)
+    if (isCommandKey(key) && value !== 'true' && value !== 'false')
+      commands.push({ text: value.replace(/^!/, ''), via: `git config ${key}` });
+  const [command, ...args] = rest;
+  if (command === 'rebase')
+    args.forEach((arg, i) => {
+      if (arg === '--exec' || arg === '-x') commands.push({ text: args[i + 1] ?? '', via: 'git rebase --exec' });
+      else if (arg.startsWith('--exec=')) commands.push({ text: arg.slice(7), via: 'git rebase --exec' });
+    });
+  if (command === 'bisect' && args[0] === 'run')
+    commands.push({ text: args.slice(1).join(' '), via: 'git bisect run' });
+  if (command === 'submodule' && args.includes('foreach'))
+    commands.push({
+      text: args
+        .slice(args.indexOf('foreach') + 1)
+        .filter((arg) => !arg.startsWith('-'))
+        .join(' '),
+      via: 'git submodule foreach',
+    });
+  if (command === 'difftool' || command === 'mergetool')
+    args.forEach((arg, i) => {
+      if (arg === '-x' || arg === '--extcmd' || arg === '--tool-cmd')
+        commands.push({ text: args[i + 1] ?? '', via: `git ${command} ${arg}` });
+    });
+  if (command === 'config') {
+    const written = configWrite(args);
+    if (written && isCommandKey(written.key) && written.value !== undefined)
+      commands.push({ text: written.value.replace(/^!/, ''), via: `git config ${written.key}` });
+  }
+  return commands;
 }
 
 function recordAlias(args: string[], aliases: Map<string, string>): void {

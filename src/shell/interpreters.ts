@@ -1,60 +1,205 @@
-// Interpreter one-liners (python -c, node -e, perl -e, ruby -e, and heredocs fed to them): the
-// calls that delete files or run shell commands, read from the code. Printing a string that looks
-// like a command is data; calling os.system on it is not.
+// Interpreter code (python -c, node -e, perl -e, ruby -e, php -r, lua -e, awk programs, and
+// heredocs or scripts fed to them) read by capability, not by spelling: every call that deletes,
+// writes, moves or runs a command is found by its name wherever it appears (module aliases, `from x
+// import y as z`, `__import__`, destructuring), judged on its literal path or command when it has
+// one, and unseen when its argument is computed (loops, comprehensions, variables). Printing a
+// string that looks like a command is data.
 import type { Context } from './analyze.js';
 import { resolveTarget } from './analyze.js';
 import type { Operation } from './types.js';
 
+type Effect = 'delete' | 'delete-recursive' | 'write' | 'copy' | 'open' | 'move' | 'shell' | 'code';
+
 export interface Language {
+  name: string;
   codeFlags: string[];
-  /** Calls that delete the path in their first string argument; the boolean marks recursive ones. */
-  deletes: [RegExp, boolean][];
-  /** Calls that run their first string argument as a shell command. */
-  shells: RegExp[];
-}
-
-const STRING = `(?:'([^']*)'|"([^"]*)"|\`([^\`]*)\`)`;
-
-function call(name: string): RegExp {
-  return new RegExp(`${name}\\s*\\(\\s*(?:${STRING})?`, 'g');
+  /** The program is the first operand (awk). */
+  codeOperand?: boolean;
+  /** Capability names (regex sources for an identifier or dotted name) and what a call does. */
+  calls: [string, Effect][];
+  /** Names counted only when the code mentions one of these modules. */
+  gate?: RegExp;
+  gated?: Set<string>;
+  /** Backticks run shell commands (perl, ruby, php). */
+  backticks?: boolean;
+  /** Calls may omit parentheses (perl, ruby). */
+  bareCalls?: boolean;
 }
 
 const PYTHON: Language = {
+  name: 'python',
   codeFlags: ['-c'],
-  deletes: [
-    [call('os\\.(?:remove|unlink|rmdir)'), false],
-    [call('shutil\\.rmtree'), true],
-    [call('os\\.removedirs'), true],
-    [call('(?:Path|pathlib\\.Path)\\([^)]*\\)\\.(?:unlink|rmdir)'), false],
+  calls: [
+    ['rmtree', 'delete-recursive'],
+    ['removedirs', 'delete-recursive'],
+    ['remove', 'delete'],
+    ['unlink', 'delete'],
+    ['rmdir', 'delete'],
+    ['os\\.replace', 'move'],
+    ['rename', 'move'],
+    ['renames', 'move'],
+    ['move', 'move'],
+    ['copyfile', 'copy'],
+    ['copytree', 'copy'],
+    ['copy2?', 'copy'],
+    ['write_text', 'write'],
+    ['write_bytes', 'write'],
+    ['truncate', 'write'],
+    ['symlink(?:_to)?', 'write'],
+    ['chmod', 'write'],
+    ['open', 'open'],
+    ['system', 'shell'],
+    ['popen', 'shell'],
+    ['Popen', 'shell'],
+    ['run', 'shell'],
+    ['call', 'shell'],
+    ['check_call', 'shell'],
+    ['check_output', 'shell'],
+    ['getoutput', 'shell'],
+    ['getstatusoutput', 'shell'],
+    ['exec[lv]p?e?', 'shell'],
+    ['spawn[lv]p?e?', 'shell'],
+    ['exec', 'code'],
+    ['eval', 'code'],
+    ['getattr', 'code'],
+    ['import_module', 'code'],
   ],
-  shells: [call('os\\.(?:system|popen)'), call('subprocess\\.(?:run|call|check_call|check_output|Popen)')],
+  gate: /\b(os|shutil|pathlib|Path|subprocess|pty|commands|sh)\b/,
+  gated: new Set(['remove', 'unlink', 'rmdir', 'rename', 'renames', 'move', 'run', 'call', 'getattr', 'truncate', 'chmod']),
 };
 
 const NODE: Language = {
-  codeFlags: ['-e', '--eval', '-p', '--print'],
-  deletes: [
-    [call('(?:fs\\.|fsp\\.|promises\\.)?(?:rmSync|rm|rmdirSync|rmdir)'), true],
-    [call('(?:fs\\.|fsp\\.|promises\\.)?(?:unlinkSync|unlink)'), false],
+  name: 'node',
+  codeFlags: ['-e', '--eval', '-p', '--print', 'eval'],
+  calls: [
+    ['rm(?:Sync)?', 'delete-recursive'],
+    ['rmdir(?:Sync)?', 'delete-recursive'],
+    ['remove(?:Sync)?', 'delete-recursive'],
+    ['emptyDir(?:Sync)?', 'delete-recursive'],
+    ['unlink(?:Sync)?', 'delete'],
+    ['rename(?:Sync)?', 'move'],
+    ['move(?:Sync)?', 'move'],
+    ['(?:write|append)File(?:Sync)?', 'write'],
+    ['write(?:Text)?File(?:Sync)?', 'write'],
+    ['outputFile(?:Sync)?', 'write'],
+    ['writeJson(?:Sync)?', 'write'],
+    ['truncate(?:Sync)?', 'write'],
+    ['copyFile(?:Sync)?', 'copy'],
+    ['cp(?:Sync)?', 'copy'],
+    ['copy(?:Sync)?', 'copy'],
+    ['symlink(?:Sync)?', 'write'],
+    ['chmod(?:Sync)?', 'write'],
+    ['createWriteStream', 'write'],
+    ['open(?:Sync)?', 'open'],
+    ['Bun\\.write', 'write'],
+    ['Deno\\.(?:remove|removeSync)', 'delete-recursive'],
+    ['Deno\\.(?:writeTextFile|writeFile|writeTextFileSync|writeFileSync|truncate|truncateSync)', 'write'],
+    ['Deno\\.(?:rename|renameSync)', 'move'],
+    ['Deno\\.(?:copyFile|copyFileSync)', 'copy'],
+    ['exec(?:Sync)?', 'shell'],
+    ['execFile(?:Sync)?', 'shell'],
+    ['spawn(?:Sync)?', 'shell'],
+    ['fork', 'shell'],
+    ['execa(?:Sync|Command|CommandSync)?', 'shell'],
+    ['Bun\\.spawn(?:Sync)?', 'shell'],
+    ['Deno\\.(?:Command|run)', 'shell'],
+    ['eval', 'code'],
+    ['Function', 'code'],
+    ['runInNewContext|runInThisContext', 'code'],
   ],
-  shells: [call('(?:child_process\\.|cp\\.)?(?:execSync|exec|spawnSync|spawn|execFileSync|execFile)')],
+  gate: /\bfs\b|node:fs|fs\/promises|fs-extra|graceful-fs|child_process|execa|shelljs|\bDeno\b|\bBun\b|\bzx\b|import\(|require\(/,
+  gated: new Set([
+    'rm(?:Sync)?',
+    'rmdir(?:Sync)?',
+    'remove(?:Sync)?',
+    'unlink(?:Sync)?',
+    'rename(?:Sync)?',
+    'move(?:Sync)?',
+    'copy(?:Sync)?',
+    'cp(?:Sync)?',
+    'open(?:Sync)?',
+    'exec(?:Sync)?',
+    'spawn(?:Sync)?',
+    'fork',
+    'truncate(?:Sync)?',
+    'chmod(?:Sync)?',
+  ]),
 };
 
 const PERL: Language = {
+  name: 'perl',
   codeFlags: ['-e', '-E'],
-  deletes: [
-    [/\bunlink\s*\(?\s*(?:'([^']*)'|"([^"]*)"|glob\s*\(\s*(?:'([^']*)'|"([^"]*)"))?/g, false],
-    [/\b(?:rmtree|remove_tree)\s*\(?\s*(?:'([^']*)'|"([^"]*)")?/g, true],
+  calls: [
+    ['unlink', 'delete'],
+    ['rmdir', 'delete'],
+    ['rmtree', 'delete-recursive'],
+    ['remove_tree', 'delete-recursive'],
+    ['rename', 'move'],
+    ['move', 'move'],
+    ['copy', 'copy'],
+    ['truncate', 'write'],
+    ['symlink', 'write'],
+    ['open', 'open'],
+    ['system', 'shell'],
+    ['exec', 'shell'],
+    ['qx', 'shell'],
+    ['eval', 'code'],
   ],
-  shells: [/\b(?:system|exec)\s*\(?\s*(?:'([^']*)'|"([^"]*)")?/g, /`([^`]*)`/g],
+  backticks: true,
+  bareCalls: true,
 };
 
 const RUBY: Language = {
+  name: 'ruby',
   codeFlags: ['-e'],
-  deletes: [
-    [/FileUtils\.(?:rm_rf|rm_r|remove_dir|rmtree)\s*\(?\s*(?:'([^']*)'|"([^"]*)")?/g, true],
-    [/(?:File\.(?:delete|unlink)|FileUtils\.(?:rm|rm_f))\s*\(?\s*(?:'([^']*)'|"([^"]*)")?/g, false],
+  calls: [
+    ['rm_rf|rm_r|remove_dir|rmtree|remove_entry(?:_secure)?', 'delete-recursive'],
+    ['rm_f|rm|delete|unlink|remove_file|rmdir', 'delete'],
+    ['mv|rename|move', 'move'],
+    ['cp_r|cp|copy_file|copy|install', 'copy'],
+    ['write|binwrite|truncate|ln_s|ln_sf|symlink|chmod|touch', 'write'],
+    ['open', 'open'],
+    ['system|exec|spawn|popen|capture2e?|capture3|pipeline', 'shell'],
+    ['eval|instance_eval|class_eval|send|public_send', 'code'],
   ],
-  shells: [/\b(?:system|exec|spawn)\s*\(?\s*(?:'([^']*)'|"([^"]*)")?/g, /`([^`]*)`/g, /%x\{([^}]*)\}/g],
+  gate: /\b(File|FileUtils|Dir|IO|Open3|Pathname|Kernel)\b|\bsystem\b|\bexec\b|\bspawn\b|`/,
+  gated: new Set(['rm_f|rm|delete|unlink|remove_file|rmdir', 'mv|rename|move', 'write|binwrite|truncate|ln_s|ln_sf|symlink|chmod|touch', 'open', 'cp_r|cp|copy_file|copy|install']),
+  backticks: true,
+  bareCalls: true,
+};
+
+const PHP: Language = {
+  name: 'php',
+  codeFlags: ['-r'],
+  calls: [
+    ['unlink|rmdir', 'delete'],
+    ['rename', 'move'],
+    ['copy', 'copy'],
+    ['file_put_contents|ftruncate|symlink|chmod|touch', 'write'],
+    ['fopen', 'open'],
+    ['system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec', 'shell'],
+    ['eval|assert|create_function|call_user_func(?:_array)?', 'code'],
+  ],
+  backticks: true,
+};
+
+const LUA: Language = {
+  name: 'lua',
+  codeFlags: ['-e'],
+  calls: [
+    ['os\\.remove', 'delete'],
+    ['os\\.rename', 'move'],
+    ['io\\.open', 'open'],
+    ['os\\.execute|io\\.popen', 'shell'],
+    ['load|loadstring|dofile', 'code'],
+  ],
+};
+
+const AWK: Language = {
+  name: 'awk',
+  codeFlags: [],
+  codeOperand: true,
+  calls: [['system', 'shell']],
 };
 
 export const INTERPRETERS = new Map<string, Language>([
@@ -67,15 +212,71 @@ export const INTERPRETERS = new Map<string, Language>([
   ['nodejs', NODE],
   ['bun', NODE],
   ['deno', NODE],
+  ['tsx', NODE],
+  ['ts-node', NODE],
   ['perl', PERL],
   ['ruby', RUBY],
+  ['php', PHP],
+  ['lua', LUA],
+  ['luajit', LUA],
+  ['awk', AWK],
+  ['gawk', AWK],
+  ['mawk', AWK],
+  ['nawk', AWK],
 ]);
 
-function firstString(match: RegExpExecArray): string | undefined {
-  return match.slice(1).find((group) => group !== undefined);
+type Nested = (text: string, context: Context, via: string) => void;
+
+const STRING = /'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`/g;
+
+/** The code with the contents of every string literal blanked, so names inside strings are not calls. */
+function blankStrings(code: string, backticksAreStrings: boolean): string {
+  return code.replace(STRING, (literal) =>
+    literal[0] === '`' && !backticksAreStrings ? literal : literal[0] + ' '.repeat(literal.length - 2) + literal[0],
+  );
 }
 
-type Nested = (text: string, context: Context, via: string) => void;
+function unquote(literal: string): string {
+  return literal.slice(1, -1).replace(/\\(.)/g, '$1');
+}
+
+/** The literal arguments right after a call's name: strings, lists of strings, globs of a string. */
+function literalArguments(code: string, at: number, bare: boolean): { args: string[]; glob: boolean } | undefined {
+  const rest = code.slice(at);
+  const open = bare ? /^\s*\(?\s*/ : /^\s*\(\s*/;
+  const start = open.exec(rest);
+  if (!start) return undefined;
+  let i = start[0].length;
+  let glob = false;
+  const globCall = /^(?:glob\s*\(?\s*|glob\.glob\s*\(\s*|Dir\[\s*|Dir\.glob\s*\(\s*)/.exec(rest.slice(i));
+  if (globCall) {
+    glob = true;
+    i += globCall[0].length;
+  }
+  const args: string[] = [];
+  for (;;) {
+    const tail = rest.slice(i);
+    const literal = /^(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")/.exec(tail);
+    const list = /^\[\s*((?:(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\s*,?\s*)+)\]/.exec(tail);
+    if (literal) {
+      args.push(unquote(literal[0]));
+      i += literal[0].length;
+      // `'src/' + f`, `'%s' % x`, `'a'.join(...)`: a path built when it runs.
+      if (/^\s*[+%*.[]/.test(rest.slice(i))) return undefined;
+    } else if (list) {
+      for (const item of list[1]!.match(STRING) ?? []) args.push(unquote(item));
+      i += list[0].length;
+    } else break;
+    const comma = /^\s*,\s*/.exec(rest.slice(i));
+    if (!comma) break;
+    i += comma[0].length;
+  }
+  return args.length ? { args, glob } : undefined;
+}
+
+function quoteWord(word: string): string {
+  return /^[\w./=:@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
 
 export function analyzeInterpreterCode(
   language: Language,
@@ -84,28 +285,119 @@ export function analyzeInterpreterCode(
   nested: Nested,
 ): Operation[] {
   const operations: Operation[] = [];
-  for (const [pattern, recursive] of language.deletes) {
-    for (const match of code.matchAll(new RegExp(pattern.source, pattern.flags))) {
-      const path = firstString(match);
-      const target =
-        path === undefined
-          ? { raw: '<computed path>', glob: false, dynamic: true }
-          : resolveTarget({ text: path, dynamic: false, glob: /[*?[]/.test(path) }, context.scope.cwd);
-      operations.push({
-        kind: 'delete',
-        targets: [target],
-        recursive: recursive || target.glob,
-        via: `interpreter ${match[0].split('(')[0]!.trim()}`,
-      });
+  const blank = blankStrings(code, !language.backticks);
+  const gateOpen = !language.gate || language.gate.test(code);
+  const unseen = (reason: string) => operations.push({ kind: 'opaque', reason, unseen: true });
+  const target = (path: string, glob: boolean) =>
+    resolveTarget({ text: path, dynamic: false, glob: glob || /[*?[]/.test(path) }, context.scope.cwd);
+  // Aliases: `from shutil import rmtree as r`, `{ rmSync: x }`, `x = fs.rmSync`.
+  const calls = [...language.calls];
+  for (const [name, effect] of language.calls) {
+    const alias = new RegExp(`\\b(?:${name})\\s*(?:\\bas\\b|:)\\s*([A-Za-z_$][\\w$]*)|([A-Za-z_$][\\w$]*)\\s*=\\s*(?:[\\w$.]+\\.)?(?:${name})\\b(?!\\s*\\()`, 'g');
+    for (const match of blank.matchAll(alias)) calls.push([match[1] ?? match[2]!, effect]);
+  }
+  for (const [name, effect] of calls) {
+    if (language.gated?.has(name) && !gateOpen) continue;
+    const pattern = new RegExp(`(?<![\\w$])(?:[\\w$]+\\.)*(?:${name})(?![\\w$])`, 'g');
+    for (const match of blank.matchAll(pattern)) {
+      const end = match.index + match[0].length;
+      const after = blank.slice(end);
+      // Only calls: `rmtree(...)`, `unlink "x"` where calls take no parentheses; an import is not one.
+      const isCall = /^\s*\(/.test(after) || (language.bareCalls && /^\s+['"A-Za-z$@]/.test(after));
+      const named = /(?:\bimport\b|\bfrom\b|\brequire\b)[^\n;]*$/.test(blank.slice(Math.max(0, match.index - 80), match.index));
+      if (!isCall) {
+        if (!named && /^\s*[,})\]]|^\s*$/.test(after) && effect !== 'code') unseen(`${language.name} passes ${match[0]} around, so what it deletes or runs is only known when it runs`);
+        continue;
+      }
+      const literal = literalArguments(code, end, language.bareCalls === true);
+      const via = `${language.name} ${match[0].trim()}`;
+      switch (effect) {
+        case 'delete':
+        case 'delete-recursive':
+          if (!literal) unseen(`${via} deletes a path computed when it runs`);
+          else
+            operations.push({
+              kind: 'delete',
+              targets: literal.args.slice(0, 1).map((path) => target(path, literal.glob)),
+              recursive: effect === 'delete-recursive' || literal.glob,
+              via,
+            });
+          break;
+        case 'open': {
+          if (language === PERL) {
+            const perl = /^\s*\(?\s*(?:my\s+)?[$\w]+\s*,\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")(?:\s*,\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"))?/.exec(code.slice(end));
+            const first = perl ? unquote(perl[1]!) : '';
+            if (!perl) {
+              if (/^\s*\(?\s*(?:my\s+)?[$\w]+\s*,\s*['"]?[+>]/.test(code.slice(end))) unseen(`${via} opens a file for writing at a path computed when it runs`);
+              break;
+            }
+            if (!/^\s*(\+?[>]|\+<)/.test(first)) break;
+            const path = perl[2] !== undefined ? unquote(perl[2]) : first.replace(/^[+<>\s]+/, '');
+            if (path) operations.push({ kind: 'write', target: target(path, false), mode: 'overwrite', via });
+            else unseen(`${via} opens a file for writing at a path computed when it runs`);
+            break;
+          }
+          const mode = literal?.args[1] ?? /^\s*\([^)]*?,\s*['"]([^'"]*)['"]/.exec(code.slice(end))?.[1] ?? '';
+          if (!/[wax+]/.test(mode)) break;
+          const path = literal?.args[0];
+          // Opened for writing and never written: the file is left empty.
+          const empties = /w/.test(mode) && !/\b(write|writelines|dump|print|puts|fwrite|fputs)\b/.test(blank);
+          if (path === undefined) unseen(`${via} opens a file for writing at a path computed when it runs`);
+          else operations.push({ kind: 'write', target: target(path, false), mode: empties ? 'destroy' : 'overwrite', via });
+          break;
+        }
+        case 'write': {
+          const receiver = pathMethodTarget(code, match.index);
+          const path = receiver ?? literal?.args[0];
+          const content = receiver !== undefined ? literal?.args[0] : literal?.args[1];
+          if (path === undefined) unseen(`${via} writes to a path computed when it runs`);
+          else
+            operations.push({ kind: 'write', target: target(path, false), mode: content === '' ? 'destroy' : 'overwrite', via });
+          break;
+        }
+        case 'copy':
+        case 'move': {
+          const receiver = pathMethodTarget(code, match.index);
+          const [from, to] = receiver !== undefined ? [receiver, literal?.args[0]] : [literal?.args[0], literal?.args[1]];
+          if (from === undefined || to === undefined) {
+            unseen(`${via} ${effect === 'move' ? 'moves' : 'copies'} files computed when it runs`);
+            break;
+          }
+          if (effect === 'copy') operations.push({ kind: 'write', target: target(to, false), mode: 'overwrite', via });
+          else operations.push({ kind: 'move', from: [target(from, false)], to: target(to, false), via });
+          break;
+        }
+        case 'shell':
+          if (!literal) unseen(`${via} runs a command built when it runs`);
+          else nested(literal.args.map(quoteWord).join(' ').replace(/^'([^']*)'$/, '$1'), { ...context, operations }, via);
+          break;
+        case 'code':
+          if (!literal) unseen(`${via} runs code built when it runs`);
+          break;
+      }
     }
   }
-  for (const pattern of language.shells) {
-    for (const match of code.matchAll(new RegExp(pattern.source, pattern.flags))) {
-      const command = firstString(match);
-      if (command === undefined)
-        operations.push({ kind: 'opaque', reason: `${match[0].trim()} runs a command built at run time` });
-      else nested(command, { ...context, operations }, 'interpreter');
+  if (language.backticks)
+    for (const match of code.matchAll(/`([^`]*)`|\bqx\s*[{(]([^})]*)[})]/g)) nested(match[1] ?? match[2]!, { ...context, operations }, `${language.name} backticks`);
+  if (language === AWK) {
+    for (const match of code.matchAll(/(?:print|printf)[^>|;}]*(>>?|\|)\s*("([^"]*)"|[A-Za-z_]\w*)/g)) {
+      const text = match[3];
+      if (text === undefined) unseen(`awk ${match[1] === '|' ? 'pipes into a command' : 'writes to a file'} named when it runs`);
+      else if (match[1] === '|') nested(text, { ...context, operations }, 'awk print |');
+      else if (!/^\/dev\/(stdout|stderr)$/.test(text))
+        operations.push({ kind: 'write', target: target(text, false), mode: match[1] === '>>' ? 'append' : 'overwrite', via: 'awk print >' });
+    }
+    for (const match of code.matchAll(/("([^"]*)"|[A-Za-z_]\w*)\s*\|\s*getline/g)) {
+      if (match[2] === undefined) unseen('awk runs a command named when it runs (| getline)');
+      else nested(match[2], { ...context, operations }, 'awk | getline');
     }
   }
   return operations;
+}
+
+/** `Path('README.md').write_text(...)`: the path is the receiver, not the argument. */
+function pathMethodTarget(code: string, at: number): string | undefined {
+  const before = code.slice(Math.max(0, at - 200), at);
+  const match = /(?:Path|pathlib\.Path|PurePath)\(\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\s*\)\s*\.\s*$/.exec(before);
+  return match ? unquote(match[1]!) : undefined;
 }

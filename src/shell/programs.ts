@@ -3,10 +3,23 @@
 // interpreters' one-liners are read for the calls that delete files or run shell commands; file
 // commands become delete/write/move/chmod operations; git is taken apart in git.ts.
 import { basename, join, posix } from 'node:path';
-import { analyzeScript, type Context, resolveTarget, UNKNOWN_DIRECTORY } from './analyze.js';
+import { analyzeScript, type Context, resolveTarget, shebangLanguage, UNKNOWN_DIRECTORY } from './analyze.js';
+import { patchOperations } from './apply-patch.js';
 import { fileOperations } from './files.js';
 import { analyzeGit } from './git.js';
 import { analyzeInterpreterCode, INTERPRETERS } from './interpreters.js';
+import { networkOperations } from './network.js';
+import {
+  atJob,
+  commandOption,
+  commandStrings,
+  makeTargets,
+  multiplexer,
+  packageManager,
+  pythonRunner,
+  type Runs,
+  runnerArgv,
+} from './runners.js';
 import type { Target } from './types.js';
 import type { WordValue } from './words.js';
 
@@ -60,7 +73,117 @@ const WRAPPERS: Record<string, { valued: Set<string>; stopAtFirst?: boolean; ski
   flock: { valued: new Set(['-w', '-E', '--timeout', '--conflict-exit-code']), skipPositional: 1 },
   caffeinate: { valued: new Set(['-t', '-w']) },
   unbuffer: { valued: new Set() },
+  strace: { valued: new Set(['-o', '-e', '-p', '-s', '-u', '-E', '-a', '-b', '-O', '-P', '-X', '-I']) },
+  ltrace: { valued: new Set(['-o', '-e', '-p', '-s', '-u', '-E', '-a', '-n', '-l']) },
+  unshare: { valued: new Set(['--propagation', '--setgroups', '-S', '-G', '-w', '-R', '--wd', '--root', '--map-user', '--map-group', '--setuid', '--setgid']) },
+  nsenter: { valued: new Set(['-t', '-S', '-G', '-w', '-R', '--target', '--wd', '--root']) },
+  chrt: { valued: new Set(), skipPositional: 1 },
+  setpriv: { valued: new Set(['--reuid', '--regid', '--groups', '--inh-caps', '--bounding-set']) },
+  prlimit: { valued: new Set(['-p', '--pid']) },
+  numactl: { valued: new Set(['-C', '-N', '-m', '-p', '-i', '--cpunodebind', '--membind', '--preferred', '--interleave', '--physcpubind']) },
+  cpulimit: { valued: new Set(['-l', '-p', '-e', '--limit', '--pid', '--exe']) },
+  'systemd-run': { valued: new Set(['-u', '-p', '-E', '--unit', '--property', '--setenv', '--working-directory', '--uid', '--gid', '-M', '--machine']) },
+  firejail: { valued: new Set() },
+  pkexec: { valued: new Set(['--user']) },
+  faketime: { valued: new Set(['-f']), skipPositional: 1 },
+  'xvfb-run': { valued: new Set(['-n', '-s', '-f', '-e', '-p', '--server-num', '--server-args', '--auth-file', '--error-file']) },
+  'dbus-run-session': { valued: new Set(['--config-file', '--dbus-daemon']) },
+  proxychains: { valued: new Set(['-f']) },
+  proxychains4: { valued: new Set(['-f']) },
+  torsocks: { valued: new Set(['-u', '-p', '-a', '-P']) },
+  catchsegv: { valued: new Set() },
+  valgrind: { valued: new Set() },
+  gtimeout: { valued: new Set(['-s', '-k', '--signal', '--kill-after']), skipPositional: 1 },
 };
+
+/** Programs that run a shell, a script, or another command, each read by runners.ts. */
+function runnerOf(name: string, args: WordValue[], context: Context): Runs | undefined {
+  switch (name) {
+    case 'npm':
+    case 'yarn':
+    case 'pnpm':
+    case 'bun':
+      return packageManager(name, args, context);
+    case 'npx':
+    case 'pnpx':
+    case 'bunx':
+      return runnerArgv(args);
+    case 'uv':
+    case 'uvx':
+    case 'pipx':
+    case 'poetry':
+    case 'pdm':
+    case 'hatch':
+    case 'pipenv':
+    case 'bundle':
+    case 'rye':
+      return pythonRunner(name, args);
+    case 'make':
+    case 'gmake':
+      return makeTargets(args, context);
+    case 'su':
+    case 'runuser':
+    case 'sg':
+    case 'script':
+      return commandOption(name, args);
+    case 'tmux':
+    case 'screen':
+      return multiplexer(name, args);
+    case 'at':
+    case 'batch':
+      return atJob(args, context);
+    case 'concurrently':
+    case 'hyperfine':
+    case 'watchexec':
+    case 'entr':
+    case 'nodemon':
+      return commandStrings(name, args);
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Runs a script file: one written earlier in the same line is analysed from what was written (or
+ * is unseen when that is not known); one on disk is read by the adapter; one whose path is only
+ * known at run time (`bash <(...)`, `bash "$f"`) is unseen.
+ */
+export function runScript(target: Target, language: string, context: Context, via: string): void {
+  const path = target.path;
+  if (path === '/dev/stdin' || target.raw === '-') {
+    if (context.stdin?.text !== undefined) return runText(context.stdin.text, language, context, via);
+    return void context.operations.push({
+      kind: 'opaque',
+      reason: `${via} runs its input, which is only known when it runs`,
+      unseen: true,
+    });
+  }
+  if (!path || target.dynamic || path.startsWith('/dev/') || path.startsWith('/proc/'))
+    return void context.operations.push({
+      kind: 'opaque',
+      reason: `${via} runs a script (${target.raw}) that is only known when it runs`,
+      unseen: true,
+    });
+  if (context.line.written.has(path)) {
+    const text = context.line.written.get(path);
+    if (text === undefined)
+      return void context.operations.push({
+        kind: 'opaque',
+        reason: `${via} runs ${target.raw}, which this command line changes in a way only known when it runs`,
+        unseen: true,
+      });
+    return runText(text, language, context, via);
+  }
+  context.operations.push({ kind: 'script', target, language });
+}
+
+function runText(text: string, language: string, context: Context, via: string): void {
+  const resolved = language === 'auto' ? shebangLanguage(text) ?? 'shell' : language;
+  const interpreter = INTERPRETERS.get(resolved);
+  if (interpreter)
+    return void context.operations.push(...analyzeInterpreterCode(interpreter, text, context, nested));
+  nested(text, context, via);
+}
 
 export function analyzeProgram(words: WordValue[], context: Context, env: Record<string, string>): void {
   const name = programName(words[0]!.text);
@@ -73,6 +196,7 @@ export function analyzeProgram(words: WordValue[], context: Context, env: Record
       context.operations.push({
         kind: 'opaque',
         reason: `${name} runs a command that is only known when it runs`,
+        unseen: true,
       });
       return;
     }
@@ -100,8 +224,12 @@ export function analyzeProgram(words: WordValue[], context: Context, env: Record
     case 'pushd': {
       const to = args.find((arg) => !arg.text.startsWith('-') || arg.text === '-');
       // A destination the analysis cannot know makes every relative path after it unknown too.
+      // With CDPATH set, a relative name may be found in any folder it lists.
+      const cdpath = env.CDPATH ?? context.scope.vars.get('CDPATH') ?? context.scope.env.CDPATH;
       if (!to) context.scope.cwd = context.scope.env.HOME ?? '/';
       else if (to.dynamic || to.text === '-') context.scope.cwd = UNKNOWN_DIRECTORY;
+      else if ((cdpath || context.scope.vars.has('CDPATH')) && !/^\.{0,2}\//.test(to.text))
+        context.scope.cwd = UNKNOWN_DIRECTORY;
       else context.scope.cwd = resolveTarget(to, context.scope.cwd).path ?? UNKNOWN_DIRECTORY;
       return;
     }
@@ -113,7 +241,11 @@ export function analyzeProgram(words: WordValue[], context: Context, env: Record
       for (const arg of args) {
         const assignment = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(arg.text);
         if (!assignment) continue;
-        context.scope.vars.set(assignment[1]!, arg.dynamic ? undefined : assignment[2]!);
+        // An array (`declare -a a=(rm -rf x)`) is not one word: its use is unknown.
+        context.scope.vars.set(
+          assignment[1]!,
+          arg.dynamic || assignment[2]!.startsWith('(') ? undefined : assignment[2]!,
+        );
         context.operations.push({ kind: 'env', name: assignment[1]!, value: assignment[2]!, via: name });
       }
       return;
@@ -137,6 +269,7 @@ export function analyzeProgram(words: WordValue[], context: Context, env: Record
         return void context.operations.push({
           kind: 'opaque',
           reason: 'eval of text that is only known when it runs',
+          unseen: true,
         });
       return nested(args.map((a) => a.text).join(' '), context, 'eval');
     case 'xargs':
@@ -165,23 +298,52 @@ export function analyzeProgram(words: WordValue[], context: Context, env: Record
           via: 'agentpolicy allow-once',
         });
       return;
-    case 'npx':
-    case 'pnpx':
-    case 'bunx':
-      if (args[0] && programName(args[0].text) === 'agentpolicy') return inner(args);
+    case 'trap':
+      if (args[0] && !/^-[lp]$/.test(args[0].text) && args[0].text !== '-' && args.length > 1) {
+        if (args[0].dynamic)
+          return void context.operations.push({ kind: 'opaque', reason: 'trap runs text only known when it runs', unseen: true });
+        return nested(args[0].text, context, 'trap');
+      }
       return;
+    case 'alias':
+      for (const arg of args) {
+        const definition = /^([^=\s]+)=(.*)$/s.exec(arg.text);
+        if (definition) context.line.aliases.set(definition[1]!, definition[2]!);
+      }
+      return;
+    case 'read':
+    case 'mapfile':
+    case 'readarray':
+      for (const arg of args) if (/^[A-Za-z_]\w*$/.test(arg.text)) context.scope.vars.set(arg.text, undefined);
+      return;
+    case 'apply_patch':
+    case 'applypatch': {
+      const text = args[0]?.text ?? context.stdin?.text;
+      if (text === undefined || args[0]?.dynamic)
+        return void context.operations.push({ kind: 'opaque', reason: `${name} applies a patch only known when it runs`, unseen: true });
+      return void context.operations.push(...patchOperations(text, context.scope.cwd, name));
+    }
+  }
+  const runner = runnerOf(name, args, context);
+  if (runner) {
+    if (runner.operations) context.operations.push(...runner.operations);
+    if (runner.script !== undefined) nested(runner.script, context, name);
+    if (runner.argv) inner(runner.argv);
+    return;
   }
   if (SHELLS.has(name)) return analyzeShell(name, args, context);
   if (name === 'source' || name === '.') {
-    if (args[0])
-      context.operations.push({ kind: 'script', target: resolveTarget(args[0], cwd), language: 'shell' });
+    if (args[0]) runScript(resolveTarget(args[0], cwd), 'shell', context, name);
     return;
   }
   // A program named by a path (`./scripts/clean.sh`) may be a script: the adapter looks.
-  if (words[0]!.text.includes('/'))
-    context.operations.push({ kind: 'script', target: resolveTarget(words[0]!, cwd), language: 'auto' });
-  if (INTERPRETERS.has(name)) return analyzeInterpreter(name, args, context);
-  context.operations.push(...fileOperations(name, args, context));
+  if (words[0]!.text.includes('/')) runScript(resolveTarget(words[0]!, cwd), 'auto', context, words[0]!.text);
+  if (INTERPRETERS.has(name)) {
+    // perl -i and awk -i inplace also edit files in place.
+    if (/^(perl|g?awk)$/.test(name)) context.operations.push(...fileOperations(name, args, context));
+    return analyzeInterpreter(name, args, context);
+  }
+  context.operations.push(...fileOperations(name, args, context), ...networkOperations(name, args, context));
 }
 
 function nested(text: string, context: Context, via: string): void {
@@ -295,22 +457,33 @@ function analyzeFind(args: WordValue[], context: Context, inner: (rest: WordValu
   const roots = (start === -1 ? args : args.slice(0, start)).map((a) => a.text);
   if (roots.length === 0) roots.push('.');
   const expression = start === -1 ? [] : args.slice(start);
-  // A name filter narrows what a bulk delete hits; -type does not.
-  const names = expression.flatMap((arg, i) =>
-    /^-i?(name|path|wholename)$/.test(arg.text) ? [expression[i + 1]?.text ?? '*'] : [],
-  );
+  // A name filter narrows what a bulk delete hits (one excluded by -not or ! does not); -type does not.
+  const names = expression.flatMap((arg, i) => {
+    const negated = /^(!|-not)$/.test(expression[i - 1]?.text ?? '');
+    if (negated || !/^-i?(name|path|wholename)$/.test(arg.text)) return [];
+    const pattern = expression[i + 1]?.text ?? '*';
+    return [{ pattern, path: !/name$/.test(arg.text) }];
+  });
+  const alternatives = expression.some((arg) => arg.text === '-o' || arg.text === '-or');
+  const narrowed = names.length === 1 || (names.length > 1 && alternatives);
   const targets = (): Target[] =>
-    roots.map((root) => {
-      const pattern = names.length === 1 ? posix.join(root, '**', names[0]!) : root;
-      return resolveTarget({ text: pattern, dynamic: false, glob: names.length === 1 }, context.scope.cwd);
-    });
+    roots.flatMap((root) =>
+      narrowed
+        ? names.map(({ pattern, path }) =>
+            resolveTarget(
+              { text: path ? pattern : posix.join(root, '**', pattern), dynamic: false, glob: true },
+              context.scope.cwd,
+            ),
+          )
+        : [resolveTarget({ text: root, dynamic: false, glob: false }, context.scope.cwd)],
+    );
   for (let i = 0; i < expression.length; i++) {
     const text = expression[i]!.text;
     if (text === '-delete')
       context.operations.push({
         kind: 'delete',
         targets: targets(),
-        recursive: names.length !== 1,
+        recursive: !narrowed,
         via: 'find -delete',
       });
     if (/^-(exec|execdir|ok|okdir)$/.test(text)) {
@@ -328,7 +501,7 @@ function analyzeFind(args: WordValue[], context: Context, inner: (rest: WordValu
         if (operation.kind === 'delete')
           Object.assign(operation, {
             targets: targets(),
-            recursive: operation.recursive || names.length !== 1,
+            recursive: operation.recursive || !narrowed,
             via: `find ${text} ${operation.via}`,
           });
       }
@@ -346,6 +519,7 @@ function analyzeShell(name: string, args: WordValue[], context: Context): void {
         return void context.operations.push({
           kind: 'opaque',
           reason: `${name} -c runs text that is only known when it runs`,
+          unseen: true,
         });
       return nested(script.text, context, `${name} -c`);
     }
@@ -355,12 +529,7 @@ function analyzeShell(name: string, args: WordValue[], context: Context): void {
     }
     if (!text.startsWith('-') && !text.startsWith('+')) {
       // A script file: what it does is in the file, which the adapter reads.
-      context.operations.push({
-        kind: 'script',
-        target: resolveTarget(args[i]!, context.scope.cwd),
-        language: 'shell',
-      });
-      return;
+      return runScript(resolveTarget(args[i]!, context.scope.cwd), 'shell', context, name);
     }
   }
   // No -c and no script: the shell runs its standard input.
@@ -368,35 +537,58 @@ function analyzeShell(name: string, args: WordValue[], context: Context): void {
   context.operations.push({
     kind: 'opaque',
     reason: `${name} runs whatever ${context.stdin?.from ?? 'its input'} produces, which is only known when it runs`,
+    unseen: true,
   });
 }
 
+/** Options of interpreters that take a value, so the value is not taken for the script. */
+const INTERPRETER_VALUED = /^(-W|-X|-I|-r|--require|--import|--loader|--input-type|-M|-F|-v|--assign|-C|--conditions|--env-file)$/;
+
 function analyzeInterpreter(name: string, args: WordValue[], context: Context): void {
   const language = INTERPRETERS.get(name)!;
+  const code = (word: WordValue | undefined, flag: string) => {
+    if (!word) return;
+    if (word.dynamic)
+      return void context.operations.push({
+        kind: 'opaque',
+        reason: `${name} ${flag} runs code that is only known when it runs`,
+        unseen: true,
+      });
+    context.operations.push(...analyzeInterpreterCode(language, word.text, context, nested));
+  };
   for (let i = 0; i < args.length; i++) {
     const text = args[i]!.text;
-    if (language.codeFlags.includes(text)) {
-      const code = args[i + 1];
-      if (!code) return;
-      if (code.dynamic)
-        return void context.operations.push({
-          kind: 'opaque',
-          reason: `${name} ${text} runs code that is only known when it runs`,
-        });
-      return void context.operations.push(...analyzeInterpreterCode(language, code.text, context, nested));
-    }
+    if (language.codeFlags.includes(text)) return code(args[i + 1], text);
+    const bundled = /^-[a-zA-Z]*[ecEr]$/.exec(text);
+    if (bundled && language.codeFlags.includes(`-${text.at(-1)}`) && text.length > 2) return code(args[i + 1], text);
+    if (language.codeOperand && (text === '-f' || text === '--file'))
+      return runScript(resolveTarget(args[i + 1] ?? args[i]!, context.scope.cwd), name, context, `${name} -f`);
     if (text === '-m') return; // a module, not a file
-    if (!text.startsWith('-')) {
-      context.operations.push({
-        kind: 'script',
-        target: resolveTarget(args[i]!, context.scope.cwd),
-        language: name,
-      });
-      return;
+    if (/^(-v|-V|--version|-h|--help)$/.test(text) && args.length === 1) return;
+    if (INTERPRETER_VALUED.test(text) && !language.codeOperand) {
+      i++;
+      continue;
+    }
+    if (language.codeOperand && /^-[vF]$/.test(text)) {
+      i++;
+      continue;
+    }
+    if (!text.startsWith('-') || text === '-') {
+      if (language.codeOperand) return code(args[i], 'program');
+      if (text === '-') break;
+      if (name === 'deno' && (text === 'run' || text === 'test' || text === 'task')) continue;
+      return runScript(resolveTarget(args[i]!, context.scope.cwd), name, context, name);
     }
   }
   if (context.stdin?.text !== undefined)
-    context.operations.push(...analyzeInterpreterCode(language, context.stdin.text, context, nested));
+    return void context.operations.push(...analyzeInterpreterCode(language, context.stdin.text, context, nested));
+  // A bare interpreter reads its program from input that comes later (typed into it, piped from
+  // something unknown): nothing of it can be seen now.
+  context.operations.push({
+    kind: 'opaque',
+    reason: `${name} runs code from ${context.stdin?.from ?? 'input given after it starts'}, which is only known when it runs`,
+    unseen: true,
+  });
 }
 
 function analyzeSsh(args: WordValue[], context: Context): void {

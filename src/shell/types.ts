@@ -15,13 +15,16 @@ export interface Target {
 export type Operation =
   /** Every simple command that would run, after wrappers are taken off. */
   | { kind: 'exec'; argv: string[]; cwd: string }
-  | { kind: 'delete'; targets: Target[]; recursive: boolean; via: string }
+  /** `bulk`: one of many deletes (a loop, xargs), so a computed target may be any file. */
+  | { kind: 'delete'; targets: Target[]; recursive: boolean; via: string; bulk?: boolean }
   /** A write to a file: create or overwrite (`>`, cp), append, edit in place, or destroy its content. */
   | {
       kind: 'write';
       target: Target;
       mode: 'overwrite' | 'append' | 'modify' | 'destroy' | 'create';
       via: string;
+      /** Top-level JSON keys the write sets, when known (`npm pkg set agentpolicy.x=y`). */
+      keys?: string[];
     }
   | { kind: 'move'; from: Target[]; to: Target; via: string }
   | { kind: 'chmod'; targets: Target[]; recursive: boolean; removesExecute: boolean; via: string }
@@ -42,8 +45,15 @@ export type Operation =
   | { kind: 'infra'; what: string }
   /** A script file that will run: the adapter reads it and its operations are judged too. */
   | { kind: 'script'; target: Target; language: string }
-  /** Something that cannot be analysed: a command name from a substitution, decoded text run by a shell. */
-  | { kind: 'opaque'; reason: string };
+  /** A package script or make target that will run: the adapter reads its text from `file`. */
+  | { kind: 'task'; runner: 'npm' | 'make'; file: Target; names: string[]; via: string }
+  /**
+   * Something the static pass cannot see through. `unseen`: code runs whose effects are only known
+   * when it runs (a command name from a substitution, an interpreter's computed call, a script that
+   * is not there to read): contained execution can judge it. Otherwise the command itself cannot be
+   * read (it does not parse, it nests too deep).
+   */
+  | { kind: 'opaque'; reason: string; unseen?: boolean };
 
 export interface Analysis {
   operations: Operation[];

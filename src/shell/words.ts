@@ -8,6 +8,8 @@ export interface Scope {
   /** Well-known variables of the environment the command will run in (HOME, TMPDIR, PWD...). */
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /** Loop variables that stand for the matches of a glob (`for f in src/*`). */
+  globVars?: Set<string>;
 }
 
 export interface WordValue {
@@ -42,12 +44,15 @@ function evaluateParts(parts: readonly Part[], scope: Scope, out: WordValue, quo
         if (!quoted) out.glob = true;
         break;
       case 'BraceExpansion':
+        // Expanded into several words by the walker (splitWord); one word of it is not known.
         out.text += part.text;
         out.dynamic = true;
         break;
       case 'SimpleExpansion': {
-        const value = lookup(part.text.replace(/^\$\{?|\}$/g, ''), scope);
+        const name = part.text.replace(/^\$\{?|\}$/g, '');
+        const value = lookup(name, scope);
         if (value === undefined) out.dynamic = true;
+        if (scope.globVars?.has(name)) out.glob = true;
         out.text += value ?? part.text;
         break;
       }
@@ -57,7 +62,9 @@ function evaluateParts(parts: readonly Part[], scope: Scope, out: WordValue, quo
           prefix?: string;
           operation?: { type: string; operator: string; operand?: Word };
         };
-        const value = expansion.prefix ? undefined : lookup(expansion.parameter, scope);
+        // `${a[@]}`, `${!x}`: arrays and indirection are not tracked.
+        const value =
+          expansion.prefix || (part as { index?: unknown }).index ? undefined : lookup(expansion.parameter, scope);
         const operation = expansion.operation;
         if (operation?.type === 'Default' && operation.operand) {
           const useDefault = operation.operator.startsWith(':') ? !value : value === undefined;
@@ -83,6 +90,7 @@ function evaluateParts(parts: readonly Part[], scope: Scope, out: WordValue, quo
           }
         }
         if (value === undefined || operation) out.dynamic = true;
+        if (scope.globVars?.has(expansion.parameter)) out.glob = true;
         out.text += value ?? part.text;
         break;
       }

@@ -1,30 +1,20 @@
-// Codex's apply_patch format: "*** Begin Patch", then per file "*** Add File: <path>",
-// "*** Update File: <path>" (optionally followed by "*** Move to: <path>") or
-// "*** Delete File: <path>", then "*** End Patch".
+// Codex's apply_patch tool input as file tool calls; the format is read in src/shell/apply-patch.ts.
+import { patchFiles } from '../../shell/apply-patch.js';
 import type { ToolCall } from './types.js';
 
 export function parseApplyPatch(patch: string): ToolCall[] {
-  const calls: ToolCall[] = [];
-  let updating: string | undefined;
-  for (const line of patch.split('\n')) {
-    const match = /^\*\*\* (Add File|Update File|Delete File|Move to): (.+)$/.exec(line.trimEnd());
-    if (!match) continue;
-    const [, action, path] = match as unknown as [string, string, string];
-    if (action === 'Move to' && updating) {
-      calls.pop();
-      calls.push({ kind: 'move', from: updating, to: path });
-      updating = undefined;
-      continue;
+  const calls = patchFiles(patch).map((file): ToolCall => {
+    switch (file.action) {
+      case 'add':
+        return { kind: 'write', path: file.path };
+      case 'update':
+        return { kind: 'edit', path: file.path };
+      case 'delete':
+        return { kind: 'delete', path: file.path };
+      case 'move':
+        return { kind: 'move', from: file.path, to: file.to };
     }
-    updating = action === 'Update File' ? path : undefined;
-    calls.push(
-      action === 'Add File'
-        ? { kind: 'write', path }
-        : action === 'Delete File'
-          ? { kind: 'delete', path }
-          : { kind: 'edit', path },
-    );
-  }
+  });
   if (calls.length === 0)
     throw new Error(
       'the patch names no file (expected "*** Add File:", "*** Update File:" or "*** Delete File:" lines)',

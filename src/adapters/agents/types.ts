@@ -4,9 +4,9 @@ import type { Decision } from '../../types.js';
 export type ToolCall =
   | { kind: 'shell'; command: string }
   /** A file tool writing a whole file: creates it when it does not exist. */
-  | { kind: 'write'; path: string }
-  /** A file tool changing part of an existing file. */
-  | { kind: 'edit'; path: string }
+  | { kind: 'write'; path: string; content?: string }
+  /** A file tool changing part of an existing file; `content` is the new text, when sent. */
+  | { kind: 'edit'; path: string; content?: string }
   | { kind: 'delete'; path: string }
   /** A move or rename by a file tool (apply_patch's "Move to"). */
   | { kind: 'move'; from: string; to: string }
