@@ -68,12 +68,20 @@ export function operationsOfToolCall(call: ToolCall, cwd: string, env: NodeJS.Pr
     }
     case 'edit':
       return [
-        { kind: 'write', target: target(call.path), mode: 'modify', via: 'Edit', ...keysOf(call.path, call.content) },
+        {
+          kind: 'write',
+          target: target(call.path),
+          mode: 'modify',
+          via: 'Edit',
+          ...keysOf(call.path, call.content),
+        },
       ];
     case 'delete':
       return [{ kind: 'delete', targets: [target(call.path)], recursive: false, via: 'Delete' }];
     case 'move':
       return [{ kind: 'move', from: [target(call.from)], to: target(call.to), via: 'Move' }];
+    case 'unseen':
+      return [{ kind: 'opaque', reason: call.reason, unseen: true }];
     default:
       return [];
   }
@@ -141,16 +149,23 @@ function expandTask(
   try {
     text = readFileSync(
       operation.runner === 'make' && !existsSync(file)
-        ? ['GNUmakefile', 'makefile'].map((name) => join(dirname(file), name)).find(existsSync) ?? file
+        ? (['GNUmakefile', 'makefile'].map((name) => join(dirname(file), name)).find(existsSync) ?? file)
         : file,
       'utf8',
     );
   } catch {
     return []; // no package.json or Makefile: the runner fails on its own
   }
-  const scripts = operation.runner === 'npm' ? packageScripts(text, operation.names) : makeRecipes(text, operation.names);
+  const scripts =
+    operation.runner === 'npm' ? packageScripts(text, operation.names) : makeRecipes(text, operation.names);
   if (scripts === undefined)
-    return [{ kind: 'opaque', reason: `${operation.via} runs scripts from ${file}, which cannot be read`, unseen: true }];
+    return [
+      {
+        kind: 'opaque',
+        reason: `${operation.via} runs scripts from ${file}, which cannot be read`,
+        unseen: true,
+      },
+    ];
   const cwd = dirname(file);
   return expandScripts(
     scripts.flatMap((script) => analyzeCommand(script, cwd, shellEnv(env)).operations),

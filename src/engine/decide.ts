@@ -68,7 +68,8 @@ export function evaluateOperations(
               severity: 'error',
               message: `${UNSEEN} ${operation.reason}.`,
               hint: 'It may run only where its effects are judged before they land (contained execution).',
-              alternative: 'Run the commands themselves, with literal paths, so they can be checked before they run.',
+              alternative:
+                'Run the commands themselves, with literal paths, so they can be checked before they run.',
             }
           : {
               rule: 'shell',
@@ -97,7 +98,9 @@ export function decide(findings: Finding[], policy: ResolvedPolicy): Decision {
   const blocking = errors.find((finding) => !finding.message.startsWith(UNSEEN)) ?? errors[0];
   if (!blocking) return { verdict: 'allow', findings };
   const only = (prefixes: string[]) =>
-    errors.every((finding) => finding.rule === 'shell' && prefixes.some((prefix) => finding.message.startsWith(prefix)));
+    errors.every(
+      (finding) => finding.rule === 'shell' && prefixes.some((prefix) => finding.message.startsWith(prefix)),
+    );
   const verdict = only([UNSEEN])
     ? policy.shell.onError === 'ask'
       ? 'ask'

@@ -22,7 +22,14 @@ export interface GitArgs {
  */
 export function parseGitArgs(operation: GitOperation, valued = ''): GitArgs {
   const [command = '', ...rest] = operation.args;
-  const parsed: GitArgs = { command, long: new Map(), short: new Set(), positional: [], paths: [], raw: rest };
+  const parsed: GitArgs = {
+    command,
+    long: new Map(),
+    short: new Set(),
+    positional: [],
+    paths: [],
+    raw: rest,
+  };
   const judged = JUDGED[command] ?? [];
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;

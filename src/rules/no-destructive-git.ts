@@ -51,13 +51,22 @@ function judge(
     case 'prune':
       return short.has('n') || long.has('dry-run')
         ? undefined
-        : { message: `\`${text}\` deletes unreachable commits for good.`, alternative: 'Leave it to `git gc`.' };
+        : {
+            message: `\`${text}\` deletes unreachable commits for good.`,
+            alternative: 'Leave it to `git gc`.',
+          };
     case 'checkout-index':
       return (short.has('f') || long.has('force')) && dirty
-        ? { message: `\`${text}\` overwrites uncommitted changes in the work tree.`, alternative: STASH_FIRST }
+        ? {
+            message: `\`${text}\` overwrites uncommitted changes in the work tree.`,
+            alternative: STASH_FIRST,
+          }
         : undefined;
     case 'read-tree':
-      return (short.has('u') || long.has('reset') || short.has('m')) && (long.has('reset') || short.has('m')) && short.has('u') && dirty
+      return (short.has('u') || long.has('reset') || short.has('m')) &&
+        (long.has('reset') || short.has('m')) &&
+        short.has('u') &&
+        dirty
         ? { message: `\`${text}\` overwrites the work tree and the index.`, alternative: STASH_FIRST }
         : undefined;
     case 'config': {
@@ -127,7 +136,9 @@ function judge(
     case 'clean': {
       if (short.has('n') || long.has('dry-run') || short.has('i') || long.has('interactive'))
         return undefined;
-      const forceOff = config.some(([key, value]) => key === 'clean.requireforce' && /^(false|no|off|0)$/i.test(value));
+      const forceOff = config.some(
+        ([key, value]) => key === 'clean.requireforce' && /^(false|no|off|0)$/i.test(value),
+      );
       if (!short.has('f') && !long.has('force') && !forceOff) return undefined;
       if (short.has('X') && !short.has('x'))
         return options.allowCleanIgnored
@@ -155,10 +166,22 @@ function judge(
       // `branch -f main HEAD~3`, `branch -M feature main`: an existing branch is moved or replaced.
       const replacing =
         !deleting &&
-        (short.has('f') || long.has('force') || short.has('M') || short.has('C') ||
-          ((long.has('move') || long.has('copy') || short.has('m') || short.has('c')) && (short.has('f') || long.has('force'))));
+        (short.has('f') ||
+          long.has('force') ||
+          short.has('M') ||
+          short.has('C') ||
+          ((long.has('move') || long.has('copy') || short.has('m') || short.has('c')) &&
+            (short.has('f') || long.has('force'))));
       if (replacing) {
-        const moved = short.has('M') || short.has('C') || long.has('move') || long.has('copy') || short.has('m') || short.has('c') ? positional.at(-1) : positional[0];
+        const moved =
+          short.has('M') ||
+          short.has('C') ||
+          long.has('move') ||
+          long.has('copy') ||
+          short.has('m') ||
+          short.has('c')
+            ? positional.at(-1)
+            : positional[0];
         if (moved && (facts.refs.has(moved) || loses(facts, options, false)))
           return {
             message: `\`${text}\` moves the existing branch ${moved}, which can drop its commits.`,
@@ -186,10 +209,6 @@ function judge(
             message: `\`${text}\` deletes unreachable commits for good.`,
             alternative: 'Run `git gc` without --prune=now.',
           }
-        : undefined;
-    case 'update-ref':
-      return short.has('d') || long.has('delete')
-        ? { message: `\`${text}\` deletes a ref directly.` }
         : undefined;
     case 'filter-branch':
     case 'filter-repo':
@@ -223,4 +242,10 @@ export const checkCommand: CheckCommand<Options> = (operations, options, facts) 
   });
 
 /** Short options that take a value, per subcommand, so their value is not read as flags. */
-const VALUED_SHORT: Record<string, string> = { stash: 'm', 'update-ref': 'm', branch: 'tu', 'checkout-index': '', 'read-tree': '' };
+const VALUED_SHORT: Record<string, string> = {
+  stash: 'm',
+  'update-ref': 'm',
+  branch: 'tu',
+  'checkout-index': '',
+  'read-tree': '',
+};

@@ -66,7 +66,10 @@ export type Options = v.InferOutput<typeof meta.options>;
 
 /** Config that makes a later plain `git push` force: mirror remotes and forced refspecs. */
 function forcingConfig(key: string, value: string): boolean {
-  return (/^remote\..+\.mirror$/.test(key) && !/^(false|no|off|0)$/i.test(value)) || (/^remote\..+\.push$/.test(key) && value.startsWith('+'));
+  return (
+    (/^remote\..+\.mirror$/.test(key) && !/^(false|no|off|0)$/i.test(value)) ||
+    (/^remote\..+\.push$/.test(key) && value.startsWith('+'))
+  );
 }
 
 export const checkCommand: CheckCommand<Options> = (operations, options) =>
@@ -76,7 +79,12 @@ export const checkCommand: CheckCommand<Options> = (operations, options) =>
     if (git.command === 'config') {
       const written = configWrite(git.raw);
       return written && written.value !== undefined && forcingConfig(written.key, written.value)
-        ? [{ message: `\`${text}\` makes every later push of that remote a forced one.`, alternative: 'Leave the remote as it is.' }]
+        ? [
+            {
+              message: `\`${text}\` makes every later push of that remote a forced one.`,
+              alternative: 'Leave the remote as it is.',
+            },
+          ]
         : [];
     }
     if (git.command !== 'push') return [];

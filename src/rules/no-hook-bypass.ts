@@ -72,7 +72,17 @@ const HOOK_SECTIONS = /^(core|include|includeif(\..*)?)$/i;
  * Variables that move where git or the hook runner reads its settings: husky's runner sources
  * `${XDG_CONFIG_HOME:-$HOME/.config}/husky/init.sh`, and git reads GIT_CONFIG_GLOBAL and friends.
  */
-const RELOCATING = ['HOME', 'XDG_CONFIG_HOME', 'GIT_CONFIG_GLOBAL', 'GIT_CONFIG_SYSTEM', 'GIT_CONFIG', 'GIT_DIR', 'GIT_COMMON_DIR', 'GIT_EXEC_PATH', 'GIT_TEMPLATE_DIR'];
+const RELOCATING = [
+  'HOME',
+  'XDG_CONFIG_HOME',
+  'GIT_CONFIG_GLOBAL',
+  'GIT_CONFIG_SYSTEM',
+  'GIT_CONFIG',
+  'GIT_DIR',
+  'GIT_COMMON_DIR',
+  'GIT_EXEC_PATH',
+  'GIT_TEMPLATE_DIR',
+];
 
 export const checkCommand: CheckCommand<Options> = (operations, options, facts) => {
   const reports: RuleReport[] = [];
@@ -134,10 +144,14 @@ export const checkCommand: CheckCommand<Options> = (operations, options, facts) 
       const written = configWrite(operation.args.slice(1));
       if (!written || /^get|^list$/.test(written.action)) continue;
       if (written.action === 'edit')
-        reports.push({ message: `\`${text}\` opens git's settings in an editor, where the hooks can be switched off.` });
+        reports.push({
+          message: `\`${text}\` opens git's settings in an editor, where the hooks can be switched off.`,
+        });
       else if (written.action === 'remove-section' || written.action === 'rename-section') {
         if (HOOK_SECTIONS.test(written.key))
-          reports.push({ message: `\`${text}\` removes git's [${written.key}] settings, where the hooks are set up.` });
+          reports.push({
+            message: `\`${text}\` removes git's [${written.key}] settings, where the hooks are set up.`,
+          });
       } else {
         const why = bypassKey(written.key);
         if (why) reports.push({ message: `\`${text}\` ${why}.` });

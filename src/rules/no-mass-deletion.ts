@@ -100,7 +100,12 @@ export const checkCommand: CheckCommand<Options> = (operations, _options, facts)
       case 'delete':
         for (const target of operation.targets) {
           reports.push(...checkDeletion(target, operation.recursive, facts, operation.via, operation.bulk));
-          if (!operation.recursive && !target.glob && target.path && facts.trackedUnder.has(projectPath(target, facts) ?? ''))
+          if (
+            !operation.recursive &&
+            !target.glob &&
+            target.path &&
+            facts.trackedUnder.has(projectPath(target, facts) ?? '')
+          )
             named.add(projectPath(target, facts)!);
         }
         break;

@@ -185,7 +185,8 @@ function walkFor(n: Record<string, unknown>, context: Context): void {
   const values = list.flatMap((word) => splitWord(word, context.scope));
   const body = (n.body as { commands: Statement[] }).commands;
   const inner: Context = { ...context, loop: true };
-  const globs = (context.scope.globVars ??= new Set());
+  context.scope.globVars ??= new Set();
+  const globs = context.scope.globVars;
   if (values.length > 0 && values.length <= MAX_LOOP_VALUES && values.every((value) => !value.dynamic)) {
     for (const value of values) {
       context.scope.vars.set(name, value.text);
@@ -244,7 +245,13 @@ export function producesNothing(values: WordValue[], stdin: Context['stdin']): b
       return args.length === 0 || (args[0]!.text === '' && args.length === 1);
     case 'head':
     case 'tail':
-      if (args.some((arg, i) => /^(-[cn]\s*0|--(bytes|lines)=0)$/.test(arg.text) || (/^-[cn]$/.test(arg.text) && args[i + 1]?.text === '0')))
+      if (
+        args.some(
+          (arg, i) =>
+            /^(-[cn]\s*0|--(bytes|lines)=0)$/.test(arg.text) ||
+            (/^-[cn]$/.test(arg.text) && args[i + 1]?.text === '0'),
+        )
+      )
         return true;
       return operands.every((arg) => arg.text === '/dev/null') && (operands.length > 0 || emptyInput);
     case 'cat':
@@ -345,7 +352,8 @@ function walkCommand(command: Command, context: Context): void {
     // `< file` feeds the command a file: known to be empty only for /dev/null.
     if (item.type === 'Redirect' && item.operator === '<' && item.target) {
       const value = evaluateWord(item.target, context.scope);
-      stdin = value.text === '/dev/null' ? { text: '', from: '/dev/null' } : { from: `the file ${value.text}` };
+      stdin =
+        value.text === '/dev/null' ? { text: '', from: '/dev/null' } : { from: `the file ${value.text}` };
     }
     walkRedirect(item, context, 'redirect');
   };
@@ -371,10 +379,14 @@ function walkCommand(command: Command, context: Context): void {
       if (item.value.type === 'Word') {
         const value = evaluateWord(item.value, context.scope);
         assignmentWords.set(word, { ...value, text: `${item.name}=${value.text}` });
-      } else assignmentWords.set(word, { text: `${item.name}=(${item.text.slice(item.name.length + 2)}`, dynamic: false, glob: false });
+      } else
+        assignmentWords.set(word, {
+          text: `${item.name}=(${item.text.slice(item.name.length + 2)}`,
+          dynamic: false,
+          glob: false,
+        });
       words.push(word);
-    }
-    else if (item.type === 'HereDoc') {
+    } else if (item.type === 'HereDoc') {
       walkHereDoc(item, context);
       stdin = { text: item.body.text, from: 'heredoc' };
       if (!item.delimiter?.quoted && item.body.parts?.some((part) => part.type !== 'Literal'))
@@ -453,7 +465,11 @@ function walkCommand(command: Command, context: Context): void {
   analyzeProgram(values, { ...context, stdin, scope: context.scope }, env);
   for (const operation of context.operations.slice(start)) {
     if (operation.kind === 'delete' && context.loop) operation.bulk = true;
-    if (operation.kind === 'write' && operation.target.path && !context.line.written.has(operation.target.path))
+    if (
+      operation.kind === 'write' &&
+      operation.target.path &&
+      !context.line.written.has(operation.target.path)
+    )
       context.line.written.set(operation.target.path, operation.mode === 'create' ? '' : undefined);
     if (operation.kind === 'move' && operation.to.path) {
       const moved = operation.from.length === 1 ? operation.from[0]!.path : undefined;
@@ -471,7 +487,8 @@ function walkCommand(command: Command, context: Context): void {
  */
 function mktempPath(word: Word, scope: Scope): WordValue | undefined {
   let parts = word.parts ?? [];
-  if (parts.length === 1 && parts[0]!.type === 'DoubleQuoted') parts = (parts[0] as { parts: typeof parts }).parts;
+  if (parts.length === 1 && parts[0]!.type === 'DoubleQuoted')
+    parts = (parts[0] as { parts: typeof parts }).parts;
   if (parts.length !== 1 || parts[0]!.type !== 'CommandExpansion') return undefined;
   const statements = (parts[0] as { script?: ParsedScript }).script?.commands ?? [];
   const command = statements.length === 1 ? statements[0]!.command : undefined;
@@ -534,12 +551,14 @@ function producedBy(values: WordValue[], stdin: Context['stdin']): string | unde
   const name = programName(first!.text);
   if (name === 'echo') {
     const flags = args.length && /^-[neE]+$/.test(args[0]!.text) ? args[0]!.text : '';
-    const text = args.slice(flags ? 1 : 0).map((arg) => arg.text).join(' ');
+    const text = args
+      .slice(flags ? 1 : 0)
+      .map((arg) => arg.text)
+      .join(' ');
     return flags.includes('n') ? text : `${text}\n`;
   }
   if (name === 'printf' && args.length === 1) return args[0]!.text.replace(/\\n/g, '\n');
-  if ((name === 'cat' || name === 'tee') && args.every((arg) => arg.text.startsWith('-')))
-    return stdin?.text;
+  if ((name === 'cat' || name === 'tee') && args.every((arg) => arg.text.startsWith('-'))) return stdin?.text;
   return undefined;
 }
 
@@ -586,6 +605,8 @@ function producedText(command: Command, context: Context): Context['stdin'] {
     .map((word) => evaluateWord(word, context.scope));
   const from = name ?? 'a command';
   if (args.some((arg) => arg.dynamic)) return { from };
+  if (name && producesNothing([{ text: name, dynamic: false, glob: false }, ...args], undefined))
+    return { text: '', from };
   if (name === 'echo')
     return {
       text: `${args

@@ -21,7 +21,10 @@ export function patchFiles(patch: string): PatchFile[] {
       if (last?.action === 'update') files[files.length - 1] = { action: 'move', path: last.path, to: path };
       continue;
     }
-    files.push({ action: action === 'Add File' ? 'add' : action === 'Delete File' ? 'delete' : 'update', path });
+    files.push({
+      action: action === 'Add File' ? 'add' : action === 'Delete File' ? 'delete' : 'update',
+      path,
+    });
   }
   return files;
 }
@@ -39,7 +42,7 @@ export function patchOperations(patch: string, cwd: string, via: string): Operat
         return { kind: 'write', target: target(file.path), mode: 'modify', via };
       case 'delete':
         return { kind: 'delete', targets: [target(file.path)], recursive: false, via };
-      case 'move':
+      default:
         return { kind: 'move', from: [target(file.path)], to: target(file.to), via };
     }
   });

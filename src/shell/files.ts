@@ -36,7 +36,14 @@ export function fileOperations(name: string, args: WordValue[], context: Context
       if (name === 'shx') return args[0]?.text === 'rm' ? fileOperations('rm', args.slice(1), context) : [];
       // These take glob patterns themselves, quoted or not.
       return operands.length
-        ? [{ kind: 'delete', targets: operands.map((o) => target({ ...o, glob: o.glob || /[*?[{]/.test(o.text) })), recursive: true, via }]
+        ? [
+            {
+              kind: 'delete',
+              targets: operands.map((o) => target({ ...o, glob: o.glob || /[*?[{]/.test(o.text) })),
+              recursive: true,
+              via,
+            },
+          ]
         : [];
     case 'rm':
     case 'unlink':
@@ -84,7 +91,14 @@ export function fileOperations(name: string, args: WordValue[], context: Context
     case 'install': {
       const into = args.findIndex((arg) => arg.text === '-t' || arg.text === '--target-directory');
       if (into !== -1 && args[into + 1])
-        return [{ kind: 'write', target: target({ ...args[into + 1]!, text: `${args[into + 1]!.text}/**`, glob: true }), mode: 'overwrite', via }];
+        return [
+          {
+            kind: 'write',
+            target: target({ ...args[into + 1]!, text: `${args[into + 1]!.text}/**`, glob: true }),
+            mode: 'overwrite',
+            via,
+          },
+        ];
       if (operands.length < 2) return [];
       const destination = operands[operands.length - 1]!;
       const fromNull = operands
@@ -103,7 +117,9 @@ export function fileOperations(name: string, args: WordValue[], context: Context
     case 'tee':
     case 'sponge': {
       const append = flags.has('a') || flags.has('append');
-      const empty = context.stdin?.text === '' || producesNothing([{ text: 'cat', dynamic: false, glob: false }], context.stdin);
+      const empty =
+        context.stdin?.text === '' ||
+        producesNothing([{ text: 'cat', dynamic: false, glob: false }], context.stdin);
       return operands.map((operand) => ({
         kind: 'write',
         target: target(operand),
@@ -117,7 +133,14 @@ export function fileOperations(name: string, args: WordValue[], context: Context
       if (!file) return [];
       const value = file.text.startsWith('--output=') ? { ...file, text: file.text.slice(9) } : file;
       const inputs = args.filter((arg, i) => !arg.text.startsWith('-') && i !== output + 1);
-      return [{ kind: 'write', target: target(value), mode: inputs.length ? 'overwrite' : 'destroy', via: 'sort -o' }];
+      return [
+        {
+          kind: 'write',
+          target: target(value),
+          mode: inputs.length ? 'overwrite' : 'destroy',
+          via: 'sort -o',
+        },
+      ];
     }
     case 'patch': {
       const out = args.findIndex((arg) => arg.text === '-o' || arg.text === '--output');
@@ -146,8 +169,19 @@ export function fileOperations(name: string, args: WordValue[], context: Context
       if (!args.some((arg, i) => arg.text === 'inplace' && /^-[a-zA-Z]*i$/.test(args[i - 1]?.text ?? '')))
         return [];
       return [
-        ...operands.slice(2).map((operand): Operation => ({ kind: 'write', target: target(operand), mode: 'modify', via: 'awk -i inplace' })),
-        { kind: 'opaque', reason: 'awk -i inplace replaces files with what its program prints', unseen: true },
+        ...operands.slice(2).map(
+          (operand): Operation => ({
+            kind: 'write',
+            target: target(operand),
+            mode: 'modify',
+            via: 'awk -i inplace',
+          }),
+        ),
+        {
+          kind: 'opaque',
+          reason: 'awk -i inplace replaces files with what its program prints',
+          unseen: true,
+        },
       ];
     case 'touch':
       return operands.map((operand) => ({ kind: 'write', target: target(operand), mode: 'create', via }));
@@ -235,9 +269,14 @@ function sedCommands(args: WordValue[], context: Context): Operation[] {
     for (const command of script.text.split(/[;\n]/)) {
       const body = command.trim().replace(/^(\d+|\$|\/[^/]*\/)(,(\d+|\$|\/[^/]*\/))?!?\s*/, '');
       const exec = /^e\s+(.+)$/s.exec(body);
-      if (exec) operations.push({ kind: 'opaque', reason: `sed's e command runs \`${exec[1]}\``, unseen: true });
+      if (exec)
+        operations.push({ kind: 'opaque', reason: `sed's e command runs \`${exec[1]}\``, unseen: true });
       if (/^s(.).*\1.*\1[gpI0-9]*e[gpI0-9]*$/.test(body))
-        operations.push({ kind: 'opaque', reason: "sed's s///e runs the pattern space as a command", unseen: true });
+        operations.push({
+          kind: 'opaque',
+          reason: "sed's s///e runs the pattern space as a command",
+          unseen: true,
+        });
       const write = /^(?:w|s(.).*\1.*\1[gpeI0-9]*w)\s+(\S+)$/.exec(body);
       if (write && write[2] !== '/dev/stdout' && write[2] !== '/dev/stderr')
         operations.push({
@@ -253,13 +292,20 @@ function sedCommands(args: WordValue[], context: Context): Operation[] {
 
 /** A sed script that deletes every line (`d`, `1,$d`, `/.*\/d`, `/^/d`). */
 function deletesEverything(script: string): boolean {
-  return /^\s*((1\s*,\s*)?\$?\s*|\/(\.\*|\^|\$|\^\.\*\$?)\/\s*)?d\s*$/.test(script) || /^\s*\$!?d\s*;\s*d\s*$/.test(script);
+  return (
+    /^\s*((1\s*,\s*)?\$?\s*|\/(\.\*|\^|\$|\^\.\*\$?)\/\s*)?d\s*$/.test(script) ||
+    /^\s*\$!?d\s*;\s*d\s*$/.test(script)
+  );
 }
 
 /** A perl -i program that leaves every line empty: `-ni` without print, `$_ = ""`, `undef $_`. */
 function perlEmpties(code: string, printing: boolean): boolean {
   if (!printing) return !/\bprint|\bsay\b|\bprintf/.test(code);
-  return /\$_\s*=\s*(''|""|q\(\)|undef)\s*;?\s*$/.test(code) || /\bundef\s*\$_/.test(code) || /^\s*s\/\.\*\/\/s?g?\s*;?\s*$/.test(code);
+  return (
+    /\$_\s*=\s*(''|""|q\(\)|undef)\s*;?\s*$/.test(code) ||
+    /\bundef\s*\$_/.test(code) ||
+    /^\s*s\/\.\*\/\/s?g?\s*;?\s*$/.test(code)
+  );
 }
 
 /** `sed -i` and `perl -i` edit files in place; some scripts empty them. */
@@ -267,14 +313,20 @@ function inPlaceEdits(name: string, args: WordValue[], target: (value: WordValue
   const inPlace = args.some((arg) => /^-[a-zA-Z]*i/.test(arg.text) || arg.text.startsWith('--in-place'));
   if (!inPlace) return [];
   const { scripts, files } = scriptsOf(args);
-  const quiet = args.some((arg) => /^-[a-zA-Z]*n/.test(arg.text) || arg.text === '--quiet' || arg.text === '--silent');
+  const quiet = args.some(
+    (arg) => /^-[a-zA-Z]*n/.test(arg.text) || arg.text === '--quiet' || arg.text === '--silent',
+  );
   const known = scripts.length > 0 && scripts.every((script) => !script.dynamic);
   const code = scripts.map((script) => script.text).join('\n');
   const destroys =
     known &&
     (name === 'sed'
-      ? scripts.some((script) => deletesEverything(script.text)) || (quiet && !/(^|[;\s}])p|\/p|w\s/.test(code))
-      : perlEmpties(code, args.some((arg) => /^-[a-zA-Z]*p/.test(arg.text))));
+      ? scripts.some((script) => deletesEverything(script.text)) ||
+        (quiet && !/(^|[;\s}])p|\/p|w\s/.test(code))
+      : perlEmpties(
+          code,
+          args.some((arg) => /^-[a-zA-Z]*p/.test(arg.text)),
+        ));
   return files.map((file) => ({
     kind: 'write',
     target: target(file),
@@ -303,18 +355,32 @@ function editor(name: string, args: WordValue[], context: Context): Operation[] 
   const files: WordValue[] = [];
   for (let i = 0; i < args.length; i++) {
     const text = args[i]!.text;
-    const command = text === '-c' || text === '--cmd' ? args[++i] : text.startsWith('+') ? { ...args[i]!, text: text.slice(1) } : undefined;
+    const command =
+      text === '-c' || text === '--cmd'
+        ? args[++i]
+        : text.startsWith('+')
+          ? { ...args[i]!, text: text.slice(1) }
+          : undefined;
     if (command) {
       const bang = /(?:^|[|\s])(?:!|call\s+system\(|:!)(.*)$/.exec(command.text);
       if (bang || command.dynamic)
-        operations.push({ kind: 'opaque', reason: `${name} runs the shell command \`${bang?.[1] ?? command.text}\``, unseen: true });
+        operations.push({
+          kind: 'opaque',
+          reason: `${name} runs the shell command \`${bang?.[1] ?? command.text}\``,
+          unseen: true,
+        });
       continue;
     }
     if (/^-[a-zA-Z]*[sS]$/.test(text) && (name === 'vim' || name === 'vi' || name === 'ex')) continue;
     if (!text.startsWith('-')) files.push(args[i]!);
   }
   for (const file of files)
-    operations.push({ kind: 'write', target: resolveTarget(file, context.scope.cwd), mode: 'modify', via: name });
+    operations.push({
+      kind: 'write',
+      target: resolveTarget(file, context.scope.cwd),
+      mode: 'modify',
+      via: name,
+    });
   return operations;
 }
 
@@ -328,17 +394,28 @@ function extract(name: string, args: WordValue[], context: Context): Operation[]
         ? words[0] === 'x' || words[0] === 'e'
         : name === 'cpio'
           ? words.some((word) => /^-[a-zA-Z]*i|^--extract$/.test(word))
-          : words.some((word, i) => /^--(extract|get)$/.test(word) || /^-[a-zA-Z]*x/.test(word) || (i === 0 && /^[a-zA-Z]*x[a-zA-Z]*$/.test(word)));
+          : words.some(
+              (word, i) =>
+                /^--(extract|get)$/.test(word) ||
+                /^-[a-zA-Z]*x/.test(word) ||
+                (i === 0 && /^[a-zA-Z]*x[a-zA-Z]*$/.test(word)),
+            );
   if (!extracting) return [];
   let dir: WordValue | undefined;
   for (let i = 0; i < args.length; i++) {
     const text = args[i]!.text;
-    if ((name !== 'unzip' && (text === '-C' || text === '--directory')) || (name === 'unzip' && text === '-d'))
+    if (
+      (name !== 'unzip' && (text === '-C' || text === '--directory')) ||
+      (name === 'unzip' && text === '-d')
+    )
       dir = args[i + 1];
     else if (text.startsWith('--directory=')) dir = { ...args[i]!, text: text.slice(12) };
     else if (name === '7z' && text.startsWith('-o')) dir = { ...args[i]!, text: text.slice(2) };
   }
   dir ??= { text: '.', dynamic: false, glob: false };
-  const into = resolveTarget({ ...dir, text: `${dir.text.replace(/\/$/, '')}/**`, glob: true }, context.scope.cwd);
+  const into = resolveTarget(
+    { ...dir, text: `${dir.text.replace(/\/$/, '')}/**`, glob: true },
+    context.scope.cwd,
+  );
   return [{ kind: 'write', target: into, mode: 'overwrite', via: `${name} into ${dir.text}` }];
 }

@@ -2,8 +2,8 @@
 // --no-pager...), aliases defined in the same command line, and the subcommand's own arguments.
 // The rules read the result; this module only parses.
 import { isAbsolute, resolve } from 'node:path';
-import { analyzeScript, type Context, resolveTarget } from './analyze.js';
 import { configWrite } from '../rules/git-args.js';
+import { analyzeScript, type Context, resolveTarget } from './analyze.js';
 import type { Operation } from './types.js';
 import type { WordValue } from './words.js';
 
@@ -184,7 +184,9 @@ function configFromEnvironment(lookup: (name: string) => string | undefined): [s
     for (const match of parameters.matchAll(/'([^']*)'(?:=('[^']*'))?/g)) {
       const [key = '', ...value] = match[1]!.split('=');
       config.push(
-        match[2] === undefined ? [key.toLowerCase(), value.join('=')] : [match[1]!.toLowerCase(), match[2].slice(1, -1)],
+        match[2] === undefined
+          ? [key.toLowerCase(), value.join('=')]
+          : [match[1]!.toLowerCase(), match[2].slice(1, -1)],
       );
     }
   return config;
@@ -211,7 +213,8 @@ function commandsGitRuns(
   const [command, ...args] = rest;
   if (command === 'rebase')
     args.forEach((arg, i) => {
-      if (arg === '--exec' || arg === '-x') commands.push({ text: args[i + 1] ?? '', via: 'git rebase --exec' });
+      if (arg === '--exec' || arg === '-x')
+        commands.push({ text: args[i + 1] ?? '', via: 'git rebase --exec' });
       else if (arg.startsWith('--exec=')) commands.push({ text: arg.slice(7), via: 'git rebase --exec' });
     });
   if (command === 'bisect' && args[0] === 'run')

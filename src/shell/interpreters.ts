@@ -65,7 +65,19 @@ const PYTHON: Language = {
     ['import_module', 'code'],
   ],
   gate: /\b(os|shutil|pathlib|Path|subprocess|pty|commands|sh)\b/,
-  gated: new Set(['remove', 'unlink', 'rmdir', 'rename', 'renames', 'move', 'run', 'call', 'getattr', 'truncate', 'chmod']),
+  gated: new Set([
+    'remove',
+    'unlink',
+    'rmdir',
+    'rename',
+    'renames',
+    'move',
+    'run',
+    'call',
+    'getattr',
+    'truncate',
+    'chmod',
+  ]),
 };
 
 const NODE: Language = {
@@ -163,7 +175,13 @@ const RUBY: Language = {
     ['eval|instance_eval|class_eval|send|public_send', 'code'],
   ],
   gate: /\b(File|FileUtils|Dir|IO|Open3|Pathname|Kernel)\b|\bsystem\b|\bexec\b|\bspawn\b|`/,
-  gated: new Set(['rm_f|rm|delete|unlink|remove_file|rmdir', 'mv|rename|move', 'write|binwrite|truncate|ln_s|ln_sf|symlink|chmod|touch', 'open', 'cp_r|cp|copy_file|copy|install']),
+  gated: new Set([
+    'rm_f|rm|delete|unlink|remove_file|rmdir',
+    'mv|rename|move',
+    'write|binwrite|truncate|ln_s|ln_sf|symlink|chmod|touch',
+    'open',
+    'cp_r|cp|copy_file|copy|install',
+  ]),
   backticks: true,
   bareCalls: true,
 };
@@ -232,7 +250,9 @@ const STRING = /'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`/g;
 /** The code with the contents of every string literal blanked, so names inside strings are not calls. */
 function blankStrings(code: string, backticksAreStrings: boolean): string {
   return code.replace(STRING, (literal) =>
-    literal[0] === '`' && !backticksAreStrings ? literal : literal[0] + ' '.repeat(literal.length - 2) + literal[0],
+    literal[0] === '`' && !backticksAreStrings
+      ? literal
+      : literal[0] + ' '.repeat(literal.length - 2) + literal[0],
   );
 }
 
@@ -241,7 +261,11 @@ function unquote(literal: string): string {
 }
 
 /** The literal arguments right after a call's name: strings, lists of strings, globs of a string. */
-function literalArguments(code: string, at: number, bare: boolean): { args: string[]; glob: boolean } | undefined {
+function literalArguments(
+  code: string,
+  at: number,
+  bare: boolean,
+): { args: string[]; glob: boolean } | undefined {
   const rest = code.slice(at);
   const open = bare ? /^\s*\(?\s*/ : /^\s*\(\s*/;
   const start = open.exec(rest);
@@ -293,7 +317,10 @@ export function analyzeInterpreterCode(
   // Aliases: `from shutil import rmtree as r`, `{ rmSync: x }`, `x = fs.rmSync`.
   const calls = [...language.calls];
   for (const [name, effect] of language.calls) {
-    const alias = new RegExp(`\\b(?:${name})\\s*(?:\\bas\\b|:)\\s*([A-Za-z_$][\\w$]*)|([A-Za-z_$][\\w$]*)\\s*=\\s*(?:[\\w$.]+\\.)?(?:${name})\\b(?!\\s*\\()`, 'g');
+    const alias = new RegExp(
+      `\\b(?:${name})\\s*(?:\\bas\\b|:)\\s*([A-Za-z_$][\\w$]*)|([A-Za-z_$][\\w$]*)\\s*=\\s*(?:[\\w$.]+\\.)?(?:${name})\\b(?!\\s*\\()`,
+      'g',
+    );
     for (const match of blank.matchAll(alias)) calls.push([match[1] ?? match[2]!, effect]);
   }
   for (const [name, effect] of calls) {
@@ -304,9 +331,14 @@ export function analyzeInterpreterCode(
       const after = blank.slice(end);
       // Only calls: `rmtree(...)`, `unlink "x"` where calls take no parentheses; an import is not one.
       const isCall = /^\s*\(/.test(after) || (language.bareCalls && /^\s+['"A-Za-z$@]/.test(after));
-      const named = /(?:\bimport\b|\bfrom\b|\brequire\b)[^\n;]*$/.test(blank.slice(Math.max(0, match.index - 80), match.index));
+      const named = /(?:\bimport\b|\bfrom\b|\brequire\b)[^\n;]*$/.test(
+        blank.slice(Math.max(0, match.index - 80), match.index),
+      );
       if (!isCall) {
-        if (!named && /^\s*[,})\]]|^\s*$/.test(after) && effect !== 'code') unseen(`${language.name} passes ${match[0]} around, so what it deletes or runs is only known when it runs`);
+        if (!named && /^\s*[,})\]]|^\s*$/.test(after) && effect !== 'code')
+          unseen(
+            `${language.name} passes ${match[0]} around, so what it deletes or runs is only known when it runs`,
+          );
         continue;
       }
       const literal = literalArguments(code, end, language.bareCalls === true);
@@ -325,10 +357,14 @@ export function analyzeInterpreterCode(
           break;
         case 'open': {
           if (language === PERL) {
-            const perl = /^\s*\(?\s*(?:my\s+)?[$\w]+\s*,\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")(?:\s*,\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"))?/.exec(code.slice(end));
+            const perl =
+              /^\s*\(?\s*(?:my\s+)?[$\w]+\s*,\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")(?:\s*,\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"))?/.exec(
+                code.slice(end),
+              );
             const first = perl ? unquote(perl[1]!) : '';
             if (!perl) {
-              if (/^\s*\(?\s*(?:my\s+)?[$\w]+\s*,\s*['"]?[+>]/.test(code.slice(end))) unseen(`${via} opens a file for writing at a path computed when it runs`);
+              if (/^\s*\(?\s*(?:my\s+)?[$\w]+\s*,\s*['"]?[+>]/.test(code.slice(end)))
+                unseen(`${via} opens a file for writing at a path computed when it runs`);
               break;
             }
             if (!/^\s*(\+?[>]|\+<)/.test(first)) break;
@@ -337,13 +373,21 @@ export function analyzeInterpreterCode(
             else unseen(`${via} opens a file for writing at a path computed when it runs`);
             break;
           }
-          const mode = literal?.args[1] ?? /^\s*\([^)]*?,\s*['"]([^'"]*)['"]/.exec(code.slice(end))?.[1] ?? '';
+          const mode =
+            literal?.args[1] ?? /^\s*\([^)]*?,\s*['"]([^'"]*)['"]/.exec(code.slice(end))?.[1] ?? '';
           if (!/[wax+]/.test(mode)) break;
           const path = literal?.args[0];
           // Opened for writing and never written: the file is left empty.
-          const empties = /w/.test(mode) && !/\b(write|writelines|dump|print|puts|fwrite|fputs)\b/.test(blank);
+          const empties =
+            /w/.test(mode) && !/\b(write|writelines|dump|print|puts|fwrite|fputs)\b/.test(blank);
           if (path === undefined) unseen(`${via} opens a file for writing at a path computed when it runs`);
-          else operations.push({ kind: 'write', target: target(path, false), mode: empties ? 'destroy' : 'overwrite', via });
+          else
+            operations.push({
+              kind: 'write',
+              target: target(path, false),
+              mode: empties ? 'destroy' : 'overwrite',
+              via,
+            });
           break;
         }
         case 'write': {
@@ -352,24 +396,39 @@ export function analyzeInterpreterCode(
           const content = receiver !== undefined ? literal?.args[0] : literal?.args[1];
           if (path === undefined) unseen(`${via} writes to a path computed when it runs`);
           else
-            operations.push({ kind: 'write', target: target(path, false), mode: content === '' ? 'destroy' : 'overwrite', via });
+            operations.push({
+              kind: 'write',
+              target: target(path, false),
+              mode: content === '' ? 'destroy' : 'overwrite',
+              via,
+            });
           break;
         }
         case 'copy':
         case 'move': {
           const receiver = pathMethodTarget(code, match.index);
-          const [from, to] = receiver !== undefined ? [receiver, literal?.args[0]] : [literal?.args[0], literal?.args[1]];
+          const [from, to] =
+            receiver !== undefined ? [receiver, literal?.args[0]] : [literal?.args[0], literal?.args[1]];
           if (from === undefined || to === undefined) {
             unseen(`${via} ${effect === 'move' ? 'moves' : 'copies'} files computed when it runs`);
             break;
           }
-          if (effect === 'copy') operations.push({ kind: 'write', target: target(to, false), mode: 'overwrite', via });
+          if (effect === 'copy')
+            operations.push({ kind: 'write', target: target(to, false), mode: 'overwrite', via });
           else operations.push({ kind: 'move', from: [target(from, false)], to: target(to, false), via });
           break;
         }
         case 'shell':
           if (!literal) unseen(`${via} runs a command built when it runs`);
-          else nested(literal.args.map(quoteWord).join(' ').replace(/^'([^']*)'$/, '$1'), { ...context, operations }, via);
+          else
+            nested(
+              literal.args
+                .map(quoteWord)
+                .join(' ')
+                .replace(/^'([^']*)'$/, '$1'),
+              { ...context, operations },
+              via,
+            );
           break;
         case 'code':
           if (!literal) unseen(`${via} runs code built when it runs`);
@@ -378,14 +437,21 @@ export function analyzeInterpreterCode(
     }
   }
   if (language.backticks)
-    for (const match of code.matchAll(/`([^`]*)`|\bqx\s*[{(]([^})]*)[})]/g)) nested(match[1] ?? match[2]!, { ...context, operations }, `${language.name} backticks`);
+    for (const match of code.matchAll(/`([^`]*)`|\bqx\s*[{(]([^})]*)[})]/g))
+      nested(match[1] ?? match[2]!, { ...context, operations }, `${language.name} backticks`);
   if (language === AWK) {
     for (const match of code.matchAll(/(?:print|printf)[^>|;}]*(>>?|\|)\s*("([^"]*)"|[A-Za-z_]\w*)/g)) {
       const text = match[3];
-      if (text === undefined) unseen(`awk ${match[1] === '|' ? 'pipes into a command' : 'writes to a file'} named when it runs`);
+      if (text === undefined)
+        unseen(`awk ${match[1] === '|' ? 'pipes into a command' : 'writes to a file'} named when it runs`);
       else if (match[1] === '|') nested(text, { ...context, operations }, 'awk print |');
       else if (!/^\/dev\/(stdout|stderr)$/.test(text))
-        operations.push({ kind: 'write', target: target(text, false), mode: match[1] === '>>' ? 'append' : 'overwrite', via: 'awk print >' });
+        operations.push({
+          kind: 'write',
+          target: target(text, false),
+          mode: match[1] === '>>' ? 'append' : 'overwrite',
+          via: 'awk print >',
+        });
     }
     for (const match of code.matchAll(/("([^"]*)"|[A-Za-z_]\w*)\s*\|\s*getline/g)) {
       if (match[2] === undefined) unseen('awk runs a command named when it runs (| getline)');
@@ -398,6 +464,7 @@ export function analyzeInterpreterCode(
 /** `Path('README.md').write_text(...)`: the path is the receiver, not the argument. */
 function pathMethodTarget(code: string, at: number): string | undefined {
   const before = code.slice(Math.max(0, at - 200), at);
-  const match = /(?:Path|pathlib\.Path|PurePath)\(\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\s*\)\s*\.\s*$/.exec(before);
+  const match =
+    /(?:Path|pathlib\.Path|PurePath)\(\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\s*\)\s*\.\s*$/.exec(before);
   return match ? unquote(match[1]!) : undefined;
 }

@@ -45,7 +45,10 @@ export function networkOperations(name: string, args: WordValue[], context: Cont
       const outputs = optionValues(args, 'o', ['output']).filter((value) => value.text !== '-');
       const dir = optionValues(args, '\0', ['output-dir'])[0];
       const remote = args.some((arg) => /^-[a-zA-Z]*O$|^--remote-name(-all)?$/.test(arg.text));
-      const names = [...outputs, ...(remote ? urlName(args).map((text) => ({ text, dynamic: false, glob: false })) : [])];
+      const names = [
+        ...outputs,
+        ...(remote ? urlName(args).map((text) => ({ text, dynamic: false, glob: false })) : []),
+      ];
       return names.map((value) =>
         write(dir ? { ...value, text: `${dir.text}/${value.text}` } : value, `curl -o ${value.text}`),
       );
@@ -55,7 +58,10 @@ export function networkOperations(name: string, args: WordValue[], context: Cont
       if (outputs.length) return outputs.map((value) => write(value, `wget -O ${value.text}`));
       const dir = optionValues(args, 'P', ['directory-prefix'])[0];
       return urlName(args).map((text) =>
-        write({ text: dir ? `${dir.text}/${text}` : text, dynamic: dir?.dynamic ?? false, glob: false }, 'wget'),
+        write(
+          { text: dir ? `${dir.text}/${text}` : text, dynamic: dir?.dynamic ?? false, glob: false },
+          'wget',
+        ),
       );
     }
     case 'rsync':
@@ -63,10 +69,19 @@ export function networkOperations(name: string, args: WordValue[], context: Cont
     case 'crontab':
       return args.some((arg) => /^-[a-zA-Z]*[lT]$/.test(arg.text))
         ? []
-        : [{ kind: 'infra', what: `crontab ${args.map((a) => a.text).join(' ')} (replaces or removes the user's scheduled jobs)` }];
+        : [
+            {
+              kind: 'infra',
+              what: `crontab ${args.map((a) => a.text).join(' ')} (replaces or removes the user's scheduled jobs)`,
+            },
+          ];
     case 'gh': {
       const words = args.map((arg) => arg.text);
-      if (words[1] === 'delete' || words[1] === 'delete-asset' || (words[0] === 'repo' && words[1] === 'archive'))
+      if (
+        words[1] === 'delete' ||
+        words[1] === 'delete-asset' ||
+        (words[0] === 'repo' && words[1] === 'archive')
+      )
         return [{ kind: 'infra', what: `gh ${words.slice(0, 3).join(' ')}` }];
       if (words[0] === 'api') {
         const method = optionValues(args, 'X', ['method'])[0]?.text.toUpperCase();
@@ -87,7 +102,10 @@ function rsync(args: WordValue[], context: Context): Operation[] {
   if (operands.length < 2) return [];
   const destination = operands[operands.length - 1]!;
   if (/^[^/]*:/.test(destination.text)) return [];
-  const into = resolveTarget({ ...destination, text: `${destination.text.replace(/\/$/, '')}/**`, glob: true }, context.scope.cwd);
+  const into = resolveTarget(
+    { ...destination, text: `${destination.text.replace(/\/$/, '')}/**`, glob: true },
+    context.scope.cwd,
+  );
   const operations: Operation[] = [{ kind: 'write', target: into, mode: 'overwrite', via: 'rsync' }];
   if (args.some((arg) => arg.text.startsWith('--delete')))
     operations.push({

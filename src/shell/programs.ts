@@ -75,18 +75,72 @@ const WRAPPERS: Record<string, { valued: Set<string>; stopAtFirst?: boolean; ski
   unbuffer: { valued: new Set() },
   strace: { valued: new Set(['-o', '-e', '-p', '-s', '-u', '-E', '-a', '-b', '-O', '-P', '-X', '-I']) },
   ltrace: { valued: new Set(['-o', '-e', '-p', '-s', '-u', '-E', '-a', '-n', '-l']) },
-  unshare: { valued: new Set(['--propagation', '--setgroups', '-S', '-G', '-w', '-R', '--wd', '--root', '--map-user', '--map-group', '--setuid', '--setgid']) },
+  unshare: {
+    valued: new Set([
+      '--propagation',
+      '--setgroups',
+      '-S',
+      '-G',
+      '-w',
+      '-R',
+      '--wd',
+      '--root',
+      '--map-user',
+      '--map-group',
+      '--setuid',
+      '--setgid',
+    ]),
+  },
   nsenter: { valued: new Set(['-t', '-S', '-G', '-w', '-R', '--target', '--wd', '--root']) },
   chrt: { valued: new Set(), skipPositional: 1 },
   setpriv: { valued: new Set(['--reuid', '--regid', '--groups', '--inh-caps', '--bounding-set']) },
   prlimit: { valued: new Set(['-p', '--pid']) },
-  numactl: { valued: new Set(['-C', '-N', '-m', '-p', '-i', '--cpunodebind', '--membind', '--preferred', '--interleave', '--physcpubind']) },
+  numactl: {
+    valued: new Set([
+      '-C',
+      '-N',
+      '-m',
+      '-p',
+      '-i',
+      '--cpunodebind',
+      '--membind',
+      '--preferred',
+      '--interleave',
+      '--physcpubind',
+    ]),
+  },
   cpulimit: { valued: new Set(['-l', '-p', '-e', '--limit', '--pid', '--exe']) },
-  'systemd-run': { valued: new Set(['-u', '-p', '-E', '--unit', '--property', '--setenv', '--working-directory', '--uid', '--gid', '-M', '--machine']) },
+  'systemd-run': {
+    valued: new Set([
+      '-u',
+      '-p',
+      '-E',
+      '--unit',
+      '--property',
+      '--setenv',
+      '--working-directory',
+      '--uid',
+      '--gid',
+      '-M',
+      '--machine',
+    ]),
+  },
   firejail: { valued: new Set() },
   pkexec: { valued: new Set(['--user']) },
   faketime: { valued: new Set(['-f']), skipPositional: 1 },
-  'xvfb-run': { valued: new Set(['-n', '-s', '-f', '-e', '-p', '--server-num', '--server-args', '--auth-file', '--error-file']) },
+  'xvfb-run': {
+    valued: new Set([
+      '-n',
+      '-s',
+      '-f',
+      '-e',
+      '-p',
+      '--server-num',
+      '--server-args',
+      '--auth-file',
+      '--error-file',
+    ]),
+  },
   'dbus-run-session': { valued: new Set(['--config-file', '--dbus-daemon']) },
   proxychains: { valued: new Set(['-f']) },
   proxychains4: { valued: new Set(['-f']) },
@@ -178,7 +232,7 @@ export function runScript(target: Target, language: string, context: Context, vi
 }
 
 function runText(text: string, language: string, context: Context, via: string): void {
-  const resolved = language === 'auto' ? shebangLanguage(text) ?? 'shell' : language;
+  const resolved = language === 'auto' ? (shebangLanguage(text) ?? 'shell') : language;
   const interpreter = INTERPRETERS.get(resolved);
   if (interpreter)
     return void context.operations.push(...analyzeInterpreterCode(interpreter, text, context, nested));
@@ -301,7 +355,11 @@ export function analyzeProgram(words: WordValue[], context: Context, env: Record
     case 'trap':
       if (args[0] && !/^-[lp]$/.test(args[0].text) && args[0].text !== '-' && args.length > 1) {
         if (args[0].dynamic)
-          return void context.operations.push({ kind: 'opaque', reason: 'trap runs text only known when it runs', unseen: true });
+          return void context.operations.push({
+            kind: 'opaque',
+            reason: 'trap runs text only known when it runs',
+            unseen: true,
+          });
         return nested(args[0].text, context, 'trap');
       }
       return;
@@ -314,13 +372,18 @@ export function analyzeProgram(words: WordValue[], context: Context, env: Record
     case 'read':
     case 'mapfile':
     case 'readarray':
-      for (const arg of args) if (/^[A-Za-z_]\w*$/.test(arg.text)) context.scope.vars.set(arg.text, undefined);
+      for (const arg of args)
+        if (/^[A-Za-z_]\w*$/.test(arg.text)) context.scope.vars.set(arg.text, undefined);
       return;
     case 'apply_patch':
     case 'applypatch': {
       const text = args[0]?.text ?? context.stdin?.text;
       if (text === undefined || args[0]?.dynamic)
-        return void context.operations.push({ kind: 'opaque', reason: `${name} applies a patch only known when it runs`, unseen: true });
+        return void context.operations.push({
+          kind: 'opaque',
+          reason: `${name} applies a patch only known when it runs`,
+          unseen: true,
+        });
       return void context.operations.push(...patchOperations(text, context.scope.cwd, name));
     }
   }
@@ -542,7 +605,8 @@ function analyzeShell(name: string, args: WordValue[], context: Context): void {
 }
 
 /** Options of interpreters that take a value, so the value is not taken for the script. */
-const INTERPRETER_VALUED = /^(-W|-X|-I|-r|--require|--import|--loader|--input-type|-M|-F|-v|--assign|-C|--conditions|--env-file)$/;
+const INTERPRETER_VALUED =
+  /^(-W|-X|-I|-r|--require|--import|--loader|--input-type|-M|-F|-v|--assign|-C|--conditions|--env-file)$/;
 
 function analyzeInterpreter(name: string, args: WordValue[], context: Context): void {
   const language = INTERPRETERS.get(name)!;
@@ -560,9 +624,15 @@ function analyzeInterpreter(name: string, args: WordValue[], context: Context): 
     const text = args[i]!.text;
     if (language.codeFlags.includes(text)) return code(args[i + 1], text);
     const bundled = /^-[a-zA-Z]*[ecEr]$/.exec(text);
-    if (bundled && language.codeFlags.includes(`-${text.at(-1)}`) && text.length > 2) return code(args[i + 1], text);
+    if (bundled && language.codeFlags.includes(`-${text.at(-1)}`) && text.length > 2)
+      return code(args[i + 1], text);
     if (language.codeOperand && (text === '-f' || text === '--file'))
-      return runScript(resolveTarget(args[i + 1] ?? args[i]!, context.scope.cwd), name, context, `${name} -f`);
+      return runScript(
+        resolveTarget(args[i + 1] ?? args[i]!, context.scope.cwd),
+        name,
+        context,
+        `${name} -f`,
+      );
     if (text === '-m') return; // a module, not a file
     if (/^(-v|-V|--version|-h|--help)$/.test(text) && args.length === 1) return;
     if (INTERPRETER_VALUED.test(text) && !language.codeOperand) {
@@ -581,7 +651,9 @@ function analyzeInterpreter(name: string, args: WordValue[], context: Context): 
     }
   }
   if (context.stdin?.text !== undefined)
-    return void context.operations.push(...analyzeInterpreterCode(language, context.stdin.text, context, nested));
+    return void context.operations.push(
+      ...analyzeInterpreterCode(language, context.stdin.text, context, nested),
+    );
   // A bare interpreter reads its program from input that comes later (typed into it, piped from
   // something unknown): nothing of it can be seen now.
   context.operations.push({

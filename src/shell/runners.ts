@@ -43,7 +43,17 @@ const LIFECYCLE: Record<string, string[]> = {
   tst: ['pretest', 'test', 'posttest'],
   start: ['prestart', 'start', 'poststart'],
   stop: ['prestop', 'stop', 'poststop'],
-  restart: ['prerestart', 'restart', 'postrestart', 'prestop', 'stop', 'poststop', 'prestart', 'start', 'poststart'],
+  restart: [
+    'prerestart',
+    'restart',
+    'postrestart',
+    'prestop',
+    'stop',
+    'poststop',
+    'prestart',
+    'start',
+    'poststart',
+  ],
   install: ['preinstall', 'install', 'postinstall', 'prepublish', 'preprepare', 'prepare', 'postprepare'],
   i: ['preinstall', 'install', 'postinstall', 'prepublish', 'preprepare', 'prepare', 'postprepare'],
   ci: ['preinstall', 'install', 'postinstall', 'prepublish', 'preprepare', 'prepare', 'postprepare'],
@@ -63,19 +73,28 @@ export function packageManager(name: string, args: WordValue[], context: Context
   const sub = args[i]?.text;
   const rest = args.slice(i + 1);
   if (name === 'bun' && sub !== undefined && /[./]/.test(sub)) return undefined;
-  if (sub === undefined) return name === 'yarn' ? packageTask(LIFECYCLE.install!, context, 'yarn') : undefined;
+  if (sub === undefined)
+    return name === 'yarn' ? packageTask(LIFECYCLE.install!, context, 'yarn') : undefined;
   if (['run', 'run-script', 'rum', 'urn'].includes(sub)) {
     const script = rest.find((arg) => !arg.text.startsWith('-'));
     if (!script) return undefined;
     if (script.dynamic) return unseen(`${name} ${sub} runs a script whose name is only known when it runs`);
     if (name === 'bun' && /[/.]/.test(script.text)) return { argv: [{ ...script, text: 'bun' }, script] };
-    return packageTask([`pre${script.text}`, script.text, `post${script.text}`], context, `${name} run ${script.text}`);
+    return packageTask(
+      [`pre${script.text}`, script.text, `post${script.text}`],
+      context,
+      `${name} run ${script.text}`,
+    );
   }
   if (['exec', 'x', 'dlx'].includes(sub)) return runnerArgv(rest);
   if (sub === 'pkg' && (rest[0]?.text === 'set' || rest[0]?.text === 'delete')) {
-    const keys = rest.slice(1).flatMap((arg) => (arg.text.startsWith('-') ? [] : [arg.text.split(/[.=[]/)[0]!]));
+    const keys = rest
+      .slice(1)
+      .flatMap((arg) => (arg.text.startsWith('-') ? [] : [arg.text.split(/[.=[]/)[0]!]));
     const target = resolveTarget({ text: 'package.json', dynamic: false, glob: false }, context.scope.cwd);
-    return { operations: [{ kind: 'write', target, mode: 'modify', via: `${name} pkg ${rest[0]!.text}`, keys }] };
+    return {
+      operations: [{ kind: 'write', target, mode: 'modify', via: `${name} pkg ${rest[0]!.text}`, keys }],
+    };
   }
   const lifecycle = LIFECYCLE[sub];
   // `npm install <package>` runs that package's scripts, not the project's; the project's own
@@ -102,7 +121,10 @@ export function runnerArgv(args: WordValue[]): Runs {
     if (text.startsWith('--call=')) return { script: text.slice('--call='.length) };
   }
   const i = skipOptions(args, /^(-p|--package|--registry|--cache|--userconfig|-w|--workspace)$/);
-  return { argv: args.slice(i) };
+  const [pkg, ...rest] = args.slice(i);
+  if (!pkg) return {};
+  // `rimraf@5`, `@scope/tool@latest`: the version is not part of the command's name.
+  return { argv: [{ ...pkg, text: pkg.text.replace(/(.)@[^/@]*$/, '$1') }, ...rest] };
 }
 
 /** uv run, uvx, pipx run, poetry run, pdm run, hatch run, pipenv run, bundle exec, rye run. */
@@ -113,7 +135,11 @@ export function pythonRunner(name: string, args: WordValue[]): Runs | undefined 
   if (name === 'pipx') return { argv: args.slice(1 + skipOptions(args.slice(1), /^(--spec|--python)$/)) };
   return {
     argv: args.slice(
-      1 + skipOptions(args.slice(1), /^(--with|-w|--python|-p|--project|--directory|--env-file|--group|--extra|-e)$/),
+      1 +
+        skipOptions(
+          args.slice(1),
+          /^(--with|-w|--python|-p|--project|--directory|--env-file|--group|--extra|-e)$/,
+        ),
     ),
   };
 }
@@ -134,7 +160,11 @@ export function makeTargets(args: WordValue[], context: Context): Runs {
     else names.push(text);
   }
   const target = resolveTarget({ text: file ?? 'Makefile', dynamic: false, glob: false }, dir);
-  return { operations: [{ kind: 'task', runner: 'make', file: target, names, via: `make ${names.join(' ')}`.trim() }] };
+  return {
+    operations: [
+      { kind: 'task', runner: 'make', file: target, names, via: `make ${names.join(' ')}`.trim() },
+    ],
+  };
 }
 
 /** `su -c CMD`, `runuser -u x -- CMD`, `sg group -c CMD`, `script -qc CMD`. */
@@ -166,7 +196,11 @@ export function multiplexer(name: string, args: WordValue[]): Runs | undefined {
   const rest = args.slice(sub + 1);
   const operands = rest.slice(skipOptions(rest, /^-[stncxyFeflpTBLMNS]$/));
   if (operands.some((arg) => arg.dynamic)) return unseen(`${name} ${verb} runs text only known when it runs`);
-  if (/^(new-session|new|new-window|neww|split-window|splitw|respawn-pane|respawnp|respawn-window|respawnw|run-shell|run)$/.test(verb))
+  if (
+    /^(new-session|new|new-window|neww|split-window|splitw|respawn-pane|respawnp|respawn-window|respawnw|run-shell|run)$/.test(
+      verb,
+    )
+  )
     return operands.length ? { script: operands.map((arg) => arg.text).join(' ') } : undefined;
   if (/^(send-keys|send)$/.test(verb))
     return {
@@ -183,7 +217,9 @@ export function atJob(args: WordValue[], context: Context): Runs {
   const f = args.findIndex((arg) => arg.text === '-f');
   if (f !== -1 && args[f + 1])
     return {
-      operations: [{ kind: 'script', target: resolveTarget(args[f + 1]!, context.scope.cwd), language: 'shell' }],
+      operations: [
+        { kind: 'script', target: resolveTarget(args[f + 1]!, context.scope.cwd), language: 'shell' },
+      ],
     };
   if (context.stdin?.text !== undefined) return { script: context.stdin.text };
   return unseen('at runs commands from its input, which is only known when it runs');
@@ -193,7 +229,13 @@ export function atJob(args: WordValue[], context: Context): Runs {
 export function commandStrings(name: string, args: WordValue[]): Runs | undefined {
   if (name === 'watchexec' || name === 'entr' || name === 'nodemon') {
     const dash = args.findIndex((arg) => arg.text === '--' || arg.text === '--exec' || arg.text === '-x');
-    if (dash !== -1) return { script: args.slice(dash + 1).map((arg) => arg.text).join(' ') };
+    if (dash !== -1)
+      return {
+        script: args
+          .slice(dash + 1)
+          .map((arg) => arg.text)
+          .join(' '),
+      };
     return name === 'entr' ? { argv: args.slice(skipOptions(args, /^$/)) } : undefined;
   }
   const commands = args.filter((arg) => !arg.text.startsWith('-'));

@@ -41,7 +41,9 @@ export function makeRecipes(text: string, names: string[]): string[] {
       for (const rule of current) rule.recipe.push(line.slice(1));
       continue;
     }
-    const variable = /^\s*(?:export\s+|override\s+)?([A-Za-z_][\w.]*)\s*(?::{1,3}=|\?=|\+=|=)\s*(.*)$/.exec(line);
+    const variable = /^\s*(?:export\s+|override\s+)?([A-Za-z_][\w.]*)\s*(?::{1,3}=|\?=|\+=|=)\s*(.*)$/.exec(
+      line,
+    );
     if (variable) {
       const [, name, value] = variable as unknown as [string, string, string];
       if (line.includes('+=')) variables.set(name, `${variables.get(name) ?? ''} ${value}`.trim());

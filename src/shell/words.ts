@@ -64,7 +64,9 @@ function evaluateParts(parts: readonly Part[], scope: Scope, out: WordValue, quo
         };
         // `${a[@]}`, `${!x}`: arrays and indirection are not tracked.
         const value =
-          expansion.prefix || (part as { index?: unknown }).index ? undefined : lookup(expansion.parameter, scope);
+          expansion.prefix || (part as { index?: unknown }).index
+            ? undefined
+            : lookup(expansion.parameter, scope);
         const operation = expansion.operation;
         if (operation?.type === 'Default' && operation.operand) {
           const useDefault = operation.operator.startsWith(':') ? !value : value === undefined;

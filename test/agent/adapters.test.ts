@@ -20,6 +20,12 @@ const ask: Decision = {
   findings: [],
 };
 const allow: Decision = { verdict: 'allow', findings: [] };
+const contain: Decision = {
+  verdict: 'contain',
+  rule: 'shell',
+  reason: 'Its effects cannot be seen before it runs: python3 runs code built when it runs.',
+  findings: [],
+};
 
 const payloads = {
   claude: {
@@ -150,7 +156,7 @@ describe('parsing each host payload', () => {
       [{ kind: 'write', path: '/repo/n.ts' }],
     ],
   ])('%s: file tool %j', (name, payload, calls) => {
-    expect(adapters[name as keyof typeof adapters].parse(payload, '/repo').calls).toEqual(calls);
+    expect(adapters[name as keyof typeof adapters].parse(payload, '/repo').calls).toMatchObject(calls);
   });
 
   it.each([
@@ -180,6 +186,10 @@ describe('answering so that the host enforces the decision', () => {
       JSON.parse(adapters.claude.answer(ask, adapters.claude.parse(payloads.claude, '/')).stdout)
         .hookSpecificOutput.permissionDecision,
     ).toBe('ask');
+    expect(
+      JSON.parse(adapters.claude.answer(contain, adapters.claude.parse(payloads.claude, '/')).stdout)
+        .hookSpecificOutput.permissionDecision,
+    ).toBe('ask');
     expect(adapters.claude.answer(allow, adapters.claude.parse(payloads.claude, '/'))).toEqual({
       stdout: '',
       stderr: '',
@@ -201,52 +211,68 @@ describe('answering so that the host enforces the decision', () => {
     expect(
       JSON.parse(adapters.codex.answer(ask, request).stdout).hookSpecificOutput.permissionDecisionReason,
     ).toMatch(/human's approval/);
+    expect(
+      JSON.parse(adapters.codex.answer(contain, request).stdout).hookSpecificOutput.permissionDecision,
+    ).toBe('deny');
     expect(adapters.codex.answer(allow, request).stdout).toBe('');
     const failed = adapters.codex.fail('');
     expect(failed.exitCode).toBe(2);
     expect(failed.stderr.trim().length).toBeGreaterThan(0);
   });
 
-  it('gemini: JSON only on stdout, deny with a reason, ask becomes deny', () => {
+  it('gemini: JSON only on stdout, deny with a reason, ask enforced since March 2026', () => {
     const request = adapters.gemini.parse(payloads.gemini, '/');
     expect(JSON.parse(adapters.gemini.answer(deny, request).stdout)).toEqual({
       decision: 'deny',
       reason: expect.stringMatching(/uncommitted/),
     });
-    expect(JSON.parse(adapters.gemini.answer(ask, request).stdout).decision).toBe('deny');
+    expect(JSON.parse(adapters.gemini.answer(ask, request).stdout).decision).toBe('ask');
+    expect(JSON.parse(adapters.gemini.answer(contain, request).stdout).decision).toBe('ask');
     expect(JSON.parse(adapters.gemini.answer(allow, request).stdout)).toEqual({});
     expect(adapters.gemini.fail('x').exitCode).toBe(2);
   });
 
-  it('cursor: both spellings of the messages; preToolUse gets decision/reason; errors deny with exit 2', () => {
+  it('cursor: { permission, user_message, agent_message } on both events; preToolUse never "ask"; errors deny with exit 2', () => {
     const shell = adapters.cursor.parse(payloads.cursor, '/');
-    expect(JSON.parse(adapters.cursor.answer(deny, shell).stdout)).toMatchObject({
+    expect(JSON.parse(adapters.cursor.answer(deny, shell).stdout)).toEqual({
       permission: 'deny',
-      userMessage: expect.any(String),
-      agentMessage: expect.stringMatching(/git stash/),
       user_message: expect.any(String),
       agent_message: expect.stringMatching(/git stash/),
     });
     expect(JSON.parse(adapters.cursor.answer(ask, shell).stdout).permission).toBe('ask');
+    expect(JSON.parse(adapters.cursor.answer(contain, shell).stdout).permission).toBe('ask');
+    expect(JSON.parse(adapters.cursor.answer(allow, shell).stdout)).toEqual({ permission: 'allow' });
     const tool = adapters.cursor.parse(
       { hook_event_name: 'preToolUse', tool_name: 'Write', tool_input: { file_path: '/r/x' }, cwd: '/r' },
       '/',
     );
     expect(JSON.parse(adapters.cursor.answer(deny, tool).stdout)).toEqual({
-      decision: 'deny',
-      reason: expect.any(String),
+      permission: 'deny',
+      user_message: expect.any(String),
+      agent_message: expect.any(String),
     });
+    for (const decision of [ask, contain])
+      expect(JSON.parse(adapters.cursor.answer(decision, tool).stdout).permission).toBe('deny');
+    expect(JSON.parse(adapters.cursor.answer(allow, tool).stdout)).toEqual({ permission: 'allow' });
+    expect(() =>
+      adapters.cursor.parse(
+        { hook_event_name: 'preToolUse', tool_name: 'Delete', tool_input: {}, cwd: '/r' },
+        '/',
+      ),
+    ).toThrow(/names no file/);
     const failed = adapters.cursor.fail('boom');
     expect(failed.exitCode).toBe(2);
     expect(JSON.parse(failed.stdout).permission).toBe('deny');
   });
 
-  it('copilot: permissionDecision with a reason', () => {
+  it('copilot: permissionDecision with a reason; nothing at all on allow (an explicit allow skips the user prompt)', () => {
     const request = adapters.copilot.parse(payloads.copilot, '/');
     expect(JSON.parse(adapters.copilot.answer(deny, request).stdout)).toEqual({
       permissionDecision: 'deny',
       permissionDecisionReason: expect.stringMatching(/uncommitted/),
     });
+    expect(adapters.copilot.answer(allow, request)).toEqual({ stdout: '', stderr: '', exitCode: 0 });
+    expect(JSON.parse(adapters.copilot.answer(contain, request).stdout).permissionDecision).toBe('ask');
     expect(JSON.parse(adapters.copilot.fail('x').stdout).permissionDecision).toBe('deny');
   });
 });

@@ -11,7 +11,7 @@ export function parseApplyPatch(patch: string): ToolCall[] {
         return { kind: 'edit', path: file.path };
       case 'delete':
         return { kind: 'delete', path: file.path };
-      case 'move':
+      default:
         return { kind: 'move', from: file.path, to: file.to };
     }
   });

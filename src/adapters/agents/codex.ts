@@ -1,11 +1,13 @@
 // OpenAI Codex CLI PreToolUse hook: Claude-compatible input (`tool_name` "Bash" for shell commands,
 // "apply_patch" for file edits, plus turn_id and model). Codex treats as an invalid hook, and runs
 // the command, a deny without a reason, "ask", "allow" without updatedInput, and exit 2 with an
-// empty stderr. So: deny always carries a reason, ask becomes a deny that asks for a human, allow is
-// silence, and errors are exit 2 with a non-empty stderr.
+// empty stderr. So: deny always carries a reason, ask and contain become a deny that asks for a
+// human, allow is silence, and errors are exit 2 with a non-empty stderr. A patch sent as a shell
+// command (`apply_patch <<'EOF'`) is read by the shell analysis; headers are trimmed as Codex trims
+// them. `write_stdin` has no hook: a bare interpreter it could type into is never a plain allow.
 import { parseApplyPatch } from './apply-patch.js';
 import { claudeToolCalls } from './claude.js';
-import { type AgentAdapter, askAsDeny, optionalText, reasonOf, record, text } from './types.js';
+import { type AgentAdapter, forHost, optionalText, reasonOf, record, text } from './types.js';
 
 export const codex: AgentAdapter = {
   name: 'codex',
@@ -27,7 +29,7 @@ export const codex: AgentAdapter = {
     };
   },
   answer(decision) {
-    const final = askAsDeny(decision);
+    const final = forHost(decision, { ask: false });
     if (final.verdict === 'allow') return { stdout: '', stderr: '', exitCode: 0 };
     const output = {
       hookSpecificOutput: {

@@ -1,27 +1,37 @@
-// Cursor hooks. beforeShellExecution stdin: { conversation_id, generation_id, hook_event_name,
-// command, cwd, workspace_roots }, answered with { permission: "allow"|"deny"|"ask", userMessage,
-// agentMessage }; sources disagree on the spelling (camelCase in the cursor-hooks types,
-// snake_case elsewhere), so both are sent. The newer preToolUse ({ tool_name, tool_input }) is
-// answered with { decision, reason }. Exit 2 denies; other failures fail open unless the hook is
-// installed with failClosed: true (install-agent does that), so errors are exit 2 with a reason.
-import {
-  type AgentAdapter,
-  askAsDeny,
-  optionalText,
-  reasonOf,
-  record,
-  type ToolCall,
-  text,
-} from './types.js';
+// Cursor hooks (the official hooks doc). beforeShellExecution stdin: { conversation_id,
+// generation_id, hook_event_name, command, cwd, workspace_roots }, answered with { permission:
+// "allow"|"deny"|"ask", user_message, agent_message }. preToolUse ({ tool_name, tool_input }, tools
+// Shell, Read, Write, Grep, Delete, Task, MCP:<name>) is answered with { permission, user_message,
+// agent_message }, where "ask" is accepted but not enforced, so it becomes a deny. Exit 2 denies;
+// other failures (a timeout too) let the action through unless the hook is installed with
+// failClosed: true (install-agent does that), so errors are exit 2 with a reason. Project hooks run
+// only in trusted workspaces.
+import { type AgentAdapter, forHost, optionalText, reasonOf, record, type ToolCall, text } from './types.js';
+
+const FILE_TOOL = /write|edit|delete|replace|patch|create|move|rename/i;
 
 function toolCalls(tool: string, input: Record<string, unknown>): ToolCall[] {
   if (typeof input.command === 'string') return [{ kind: 'shell', command: input.command }];
   const path = optionalText(input.file_path) ?? optionalText(input.path) ?? optionalText(input.target_file);
-  if (!path) return [{ kind: 'other' }];
+  if (!path) {
+    // The argument names of Cursor's file tools are not documented: a file tool whose path we
+    // cannot find is not let through unjudged.
+    if (FILE_TOOL.test(tool))
+      throw new Error(`tool_input of ${tool} names no file (file_path, path or target_file)`);
+    return [{ kind: 'other' }];
+  }
+  const content =
+    optionalText(input.contents) ?? optionalText(input.content) ?? optionalText(input.new_string);
   if (/delete/i.test(tool)) return [{ kind: 'delete', path }];
-  if (/write|create/i.test(tool)) return [{ kind: 'write', path }];
-  if (/edit|replace|patch/i.test(tool)) return [{ kind: 'edit', path }];
+  if (/write|create/i.test(tool)) return [{ kind: 'write', path, ...(content ? { content } : {}) }];
+  if (FILE_TOOL.test(tool)) return [{ kind: 'edit', path, ...(content ? { content } : {}) }];
   return [{ kind: 'other' }];
+}
+
+function permission(verdict: string, reason: string) {
+  return verdict === 'allow'
+    ? { permission: 'allow' }
+    : { permission: verdict, user_message: `agentpolicy: ${reason}`, agent_message: reason };
 }
 
 export const cursor: AgentAdapter = {
@@ -58,31 +68,12 @@ export const cursor: AgentAdapter = {
     };
   },
   answer(decision, request) {
-    if (request.event === 'preToolUse') {
-      const final = askAsDeny(decision);
-      const output =
-        final.verdict === 'allow' ? { decision: 'allow' } : { decision: 'deny', reason: reasonOf(final) };
-      return { stdout: `${JSON.stringify(output)}\n`, stderr: '', exitCode: 0 };
-    }
-    if (decision.verdict === 'allow')
-      return { stdout: `${JSON.stringify({ permission: 'allow' })}\n`, stderr: '', exitCode: 0 };
-    const reason = reasonOf(decision);
-    const userMessage = `agentpolicy: ${decision.reason ?? 'blocked by the project policy'}`;
-    const output = {
-      permission: decision.verdict,
-      userMessage,
-      agentMessage: reason,
-      user_message: userMessage,
-      agent_message: reason,
-    };
+    const final = forHost(decision, { ask: request.event === 'beforeShellExecution' });
+    const output = permission(final.verdict, reasonOf(final));
     return { stdout: `${JSON.stringify(output)}\n`, stderr: '', exitCode: 0 };
   },
   fail(message) {
     const reason = `agentpolicy blocked this tool call: ${message}`;
-    return {
-      stdout: `${JSON.stringify({ permission: 'deny', userMessage: reason, agentMessage: reason, user_message: reason, agent_message: reason })}\n`,
-      stderr: `${reason}\n`,
-      exitCode: 2,
-    };
+    return { stdout: `${JSON.stringify(permission('deny', reason))}\n`, stderr: `${reason}\n`, exitCode: 2 };
   },
 };

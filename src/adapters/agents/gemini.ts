@@ -1,28 +1,33 @@
 // Gemini CLI BeforeTool hook. stdin: { session_id, transcript_path, cwd, hook_event_name:
 // "BeforeTool", timestamp, tool_name, tool_input, mcp_context }. Shell: run_shell_command
-// { command, dir_path }; files: write_file { file_path }, replace { file_path }. The answer is JSON
-// only on stdout ({ decision: "deny", reason }) with exit 0; Gemini has no "ask" in hooks, so a
-// question becomes a deny that asks for a human. Errors: exit 2 with the reason on stderr.
+// { command, dir_path }; files: write_file { file_path, content }, replace { file_path, new_string }.
+// The answer is JSON only on stdout ({ decision: "deny" | "ask", reason }) with exit 0; "ask" is
+// enforced since March 2026. Errors: exit 2 with the reason on stderr. Gemini reads project hooks
+// only from .gemini/settings.json in the folder it starts in, and skips them in untrusted folders.
 import { isAbsolute, resolve } from 'node:path';
-import {
-  type AgentAdapter,
-  askAsDeny,
-  optionalText,
-  reasonOf,
-  record,
-  type ToolCall,
-  text,
-} from './types.js';
+import { type AgentAdapter, forHost, optionalText, reasonOf, record, type ToolCall, text } from './types.js';
 
 function toolCalls(tool: string, input: Record<string, unknown>): ToolCall[] {
   switch (tool) {
     case 'run_shell_command':
       return [{ kind: 'shell', command: text(input.command, 'tool_input.command') }];
     case 'write_file':
-      return [{ kind: 'write', path: text(input.file_path ?? input.absolute_path, 'tool_input.file_path') }];
+      return [
+        {
+          kind: 'write',
+          path: text(input.file_path ?? input.absolute_path, 'tool_input.file_path'),
+          ...(typeof input.content === 'string' ? { content: input.content } : {}),
+        },
+      ];
     case 'replace':
     case 'edit':
-      return [{ kind: 'edit', path: text(input.file_path ?? input.absolute_path, 'tool_input.file_path') }];
+      return [
+        {
+          kind: 'edit',
+          path: text(input.file_path ?? input.absolute_path, 'tool_input.file_path'),
+          ...(typeof input.new_string === 'string' ? { content: input.new_string } : {}),
+        },
+      ];
     default:
       return [{ kind: 'other' }];
   }
@@ -41,8 +46,8 @@ export const gemini: AgentAdapter = {
     return { agent: 'gemini', tool, cwd, calls: toolCalls(tool, input), ...(session ? { session } : {}) };
   },
   answer(decision) {
-    const final = askAsDeny(decision);
-    const output = final.verdict === 'allow' ? {} : { decision: 'deny', reason: reasonOf(final) };
+    const final = forHost(decision, { ask: true });
+    const output = final.verdict === 'allow' ? {} : { decision: final.verdict, reason: reasonOf(final) };
     return { stdout: `${JSON.stringify(output)}\n`, stderr: '', exitCode: 0 };
   },
   fail(message) {

@@ -53,7 +53,7 @@ export const AGENT_SETTINGS: Record<AgentName, HookSettingsFile> = {
     path: '.claude/settings.json',
     merge: (existing) =>
       addHook(existing, 'PreToolUse', {
-        matcher: 'Bash|Write|Edit|MultiEdit|NotebookEdit',
+        matcher: 'Bash|Monitor|PowerShell|Write|Edit|MultiEdit|NotebookEdit',
         hooks: [{ type: 'command', command: hookCommand('claude', '"$CLAUDE_PROJECT_DIR"/'), timeout: 30 }],
       }),
   },
@@ -62,7 +62,14 @@ export const AGENT_SETTINGS: Record<AgentName, HookSettingsFile> = {
     merge: (existing) =>
       addHook(existing, 'PreToolUse', {
         matcher: 'Bash|apply_patch',
-        hooks: [{ type: 'command', command: hookCommand('codex'), timeout: 30 }],
+        // Codex runs the hook in its own working directory: a relative path breaks in a subdirectory.
+        hooks: [
+          {
+            type: 'command',
+            command: `"$(git rev-parse --show-toplevel)"/${BIN} agent-hook codex || exit 2`,
+            timeout: 30,
+          },
+        ],
       }),
   },
   cursor: {

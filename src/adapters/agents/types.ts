@@ -10,6 +10,8 @@ export type ToolCall =
   | { kind: 'delete'; path: string }
   /** A move or rename by a file tool (apply_patch's "Move to"). */
   | { kind: 'move'; from: string; to: string }
+  /** A tool that runs code the guard cannot read (PowerShell): never a plain allow. */
+  | { kind: 'unseen'; reason: string }
   /** Tools that change nothing we guard (reads, searches, MCP tools): let through. */
   | { kind: 'other' };
 
@@ -79,4 +81,23 @@ export function askAsDeny(decision: Decision): Decision {
     verdict: 'deny',
     reason: `Needs a human's approval: ${decision.reason ?? 'the policy asks before this runs.'}`,
   };
+}
+
+/**
+ * What a host is told about a command that may run only where its effects are judged
+ * (`contain`): until the hooks can route it through contained execution, the strictest answer the
+ * host enforces: "ask" where it enforces ask, else a deny that says what a human can do. The one
+ * place to change when containment runs.
+ */
+export function forHost(decision: Decision, host: { ask: boolean }): Decision {
+  const verdict = decision.verdict === 'contain' ? 'ask' : decision.verdict;
+  const routed: Decision =
+    decision.verdict === 'contain'
+      ? {
+          ...decision,
+          verdict,
+          reason: `${decision.reason ?? ''} A human can run it, or approve it.`.trim(),
+        }
+      : decision;
+  return host.ask ? routed : askAsDeny(routed);
 }

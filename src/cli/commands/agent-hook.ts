@@ -10,8 +10,10 @@ import type { Io } from '../io.js';
 export const usage = `Usage: agentpolicy agent-hook <claude|codex|cursor|gemini|copilot>
 
 Reads the agent's hook payload (JSON) on stdin and answers in that agent's protocol: allow, deny
-with the reason and a safer alternative, or ask where the agent has it. Every error blocks, in the
-way that agent enforces (Claude Code runs the tool on exit 1, so errors exit 2).
+with the reason and a safer alternative, or ask where the agent enforces it. A command whose effects
+cannot be seen before it runs is asked about where the host enforces "ask", denied elsewhere. Every
+error blocks, in the way that agent enforces (Claude Code runs the tool on exit 1, so errors exit
+2); a hook timeout lets the call through on Claude Code, Codex, Gemini CLI and Copilot CLI.
 Install it with \`agentpolicy install-agent <name>\`.
 `;
 

@@ -8,8 +8,11 @@ import { type Io, paint, useColor } from '../io.js';
 
 export const usage = `Usage: agentpolicy check-command [--format text|json] [--cwd DIR] -- "<command>"
 
-Says whether the policy allows a shell command, without running any part of it.
-Exit 0 allow, 1 deny (or ask), 2 error. JSON: { verdict, rule, reason, alternative, findings }.
+Says whether the policy allows a shell command, without running any part of it. Answers allow,
+deny, ask, or contain: the command runs code whose effects cannot be seen before it runs, so it
+may run only where they are judged before they land (contained execution), never as a plain allow.
+Exit 0 allow; 1 deny, ask or contain; 2 error.
+JSON: { verdict, decision, rule, reason, alternative, findings }.
 `;
 
 export async function run(argv: string[], io: Io, globals: Globals): Promise<number> {
@@ -31,14 +34,14 @@ export async function run(argv: string[], io: Io, globals: Globals): Promise<num
   audit(context, { agent: 'check-command', tool: 'shell', command }, decision);
   if (format === 'json') {
     io.stdout(
-      `${JSON.stringify({ verdict: decision.verdict, rule: decision.rule ?? null, reason: decision.reason ?? null, alternative: decision.alternative ?? null, findings: decision.findings }, null, 2)}\n`,
+      `${JSON.stringify({ verdict: decision.verdict, decision: decision.verdict, rule: decision.rule ?? null, reason: decision.reason ?? null, alternative: decision.alternative ?? null, findings: decision.findings }, null, 2)}\n`,
     );
   } else {
     const p = paint(useColor(io, 'stdout'));
     if (decision.verdict === 'allow') io.stdout(`${p.green('allow')}\n`);
     else {
       io.stdout(
-        `${decision.verdict === 'ask' ? p.yellow('ask') : p.red('deny')} ${p.bold(decision.rule ?? '')}: ${decision.reason}\n`,
+        `${decision.verdict === 'deny' ? p.red('deny') : p.yellow(decision.verdict)} ${p.bold(decision.rule ?? '')}: ${decision.reason}\n`,
       );
       if (decision.alternative) io.stdout(`  ${p.cyan('instead:')} ${decision.alternative}\n`);
     }

@@ -12,13 +12,22 @@ import type { Io } from '../io.js';
 export const usage = `Usage: agentpolicy install-agent <claude|codex|cursor|gemini|copilot> [--dry-run]
 
 Adds agentpolicy's hook to that agent's project settings, keeping every other setting and hook:
-  claude   .claude/settings.json         PreToolUse on Bash, Write, Edit, MultiEdit, NotebookEdit
-  codex    .codex/hooks.json             PreToolUse on Bash and apply_patch
+  claude   .claude/settings.json         PreToolUse on Bash, Monitor, PowerShell, Write, Edit, NotebookEdit
+  codex    .codex/hooks.json             PreToolUse on Bash and apply_patch (runs once the project is trusted)
   cursor   .cursor/hooks.json            beforeShellExecution and preToolUse, failClosed
   gemini   .gemini/settings.json         BeforeTool on run_shell_command, write_file, replace
   copilot  .github/hooks/agentpolicy.json  preToolUse
 Running it again changes nothing.
 `;
+
+/** What a human must do before the host runs project hooks at all. */
+const TRUST_NOTES: Partial<Record<AgentName, string>> = {
+  codex:
+    'Codex runs project hooks only in a trusted project, after a human reviews new or changed hooks with /hooks. Codex before 0.124 also needs `[features] codex_hooks = true` in ~/.codex/config.toml.',
+  gemini:
+    'Gemini CLI reads .gemini/settings.json only from the folder it starts in (start it at the repository root) and skips project hooks in untrusted folders: trust this folder.',
+  cursor: 'Cursor runs project hooks only in a trusted workspace.',
+};
 
 export async function run(argv: string[], io: Io, _globals: Globals): Promise<number> {
   const { values, positionals } = parseCommandArgs('install-agent', argv, { 'dry-run': { type: 'boolean' } });
@@ -51,9 +60,7 @@ export async function run(argv: string[], io: Io, _globals: Globals): Promise<nu
     writeFileSync(path, `${JSON.stringify(settings, null, 2)}\n`);
   }
   io.stdout(`${values['dry-run'] ? 'would' : 'done'}  ${target.path}: agentpolicy hook added for ${name}\n`);
-  if (name === 'codex')
-    io.stdout(
-      '      Codex before 0.124 also needs `[features] codex_hooks = true` in ~/.codex/config.toml.\n',
-    );
+  const note = TRUST_NOTES[name as AgentName];
+  if (note) io.stdout(`      ${note}\n`);
   return 0;
 }
