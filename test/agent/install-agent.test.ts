@@ -58,7 +58,7 @@ describe('agentpolicy install-agent', () => {
     expect(runCli(['install-agent', 'claude'], { cwd: repo.dir, env: repo.env }).status).toBe(0);
     const hook = JSON.parse(repo.read('.claude/settings.json')).hooks.PreToolUse[0];
     expect(hook).toEqual({
-      matcher: 'Bash|Write|Edit|MultiEdit|NotebookEdit',
+      matcher: 'Bash|Monitor|PowerShell|Write|Edit|MultiEdit|NotebookEdit',
       hooks: [
         {
           type: 'command',
@@ -67,6 +67,14 @@ describe('agentpolicy install-agent', () => {
         },
       ],
     });
+    const codex = runCli(['install-agent', 'codex'], { cwd: repo.dir, env: repo.env });
+    expect(codex.stdout).toMatch(/trusted project.*\/hooks/);
+    expect(JSON.parse(repo.read('.codex/hooks.json')).hooks.PreToolUse[0].hooks[0].command).toBe(
+      '"$(git rev-parse --show-toplevel)"/node_modules/.bin/agentpolicy agent-hook codex || exit 2',
+    );
+    expect(runCli(['install-agent', 'gemini'], { cwd: repo.dir, env: repo.env }).stdout).toMatch(
+      /folder it starts in.*untrusted/,
+    );
     repo.write('.cursor/hooks.json', '{ "version": 1, ');
     const broken = runCli(['install-agent', 'cursor'], { cwd: repo.dir, env: repo.env });
     expect(broken.status).toBe(2);

@@ -25,11 +25,25 @@ describe('check-command', () => {
     expect(denied.status).toBe(1);
     expect(JSON.parse(denied.stdout)).toEqual({
       verdict: 'deny',
+      decision: 'deny',
       rule: 'no-force-push',
       reason: expect.stringMatching(/overwrites the remote history/),
       alternative: expect.stringMatching(/--force-with-lease/),
       findings: [expect.objectContaining({ rule: 'no-force-push', severity: 'error' })],
     });
+    const contained = run('python3 -c "import os; [os.remove(f) for f in os.listdir()]"', [
+      '--format',
+      'json',
+    ]);
+    expect(contained.status).toBe(1);
+    expect(JSON.parse(contained.stdout)).toMatchObject({
+      verdict: 'contain',
+      decision: 'contain',
+      rule: 'shell',
+    });
+    expect(run('python3 -c "import os; [os.remove(f) for f in os.listdir()]"').stdout).toMatch(
+      /^contain shell: /,
+    );
     repo.write('.agentpolicyrc', '{ "rules": { "no-forcepush": "error" } }');
     const broken = run('git status');
     expect(broken.status).toBe(2);
