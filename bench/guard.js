@@ -127,7 +127,7 @@ try {
   // beforehand (they cost a git call only for the commands that touch paths or git state).
   const api = await import(join(root, 'dist/index.js'));
   const { policy } = await api.resolvePolicy(dir);
-  const corpus = JSON.parse(readFileSync(join(root, '../shared/corpus/commands.json'), 'utf8')).map(
+  const corpus = JSON.parse(readFileSync(join(root, 'test/fixtures/corpus/commands.json'), 'utf8')).map(
     (entry) => entry.cmd,
   );
   const prepared = corpus.map((command) => {
