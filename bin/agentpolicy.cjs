@@ -37,13 +37,17 @@ function loadBundle() {
     join(__dirname, '..', 'dist'),
   );
   if (!cachedData || script.cachedDataRejected) {
-    try {
-      const temporary = `${cacheFile}.${process.pid}`;
-      writeFileSync(temporary, script.createCachedData());
-      renameSync(temporary, cacheFile);
-    } catch {
-      // A read-only install only loses the speed-up.
-    }
+    // Written once the command has run, so the cache holds the functions the run compiled lazily
+    // (the policy loader, the guard), not only the bundle's top level.
+    process.once('exit', () => {
+      try {
+        const temporary = `${cacheFile}.${process.pid}`;
+        writeFileSync(temporary, script.createCachedData());
+        renameSync(temporary, cacheFile);
+      } catch {
+        // A read-only install only loses the speed-up.
+      }
+    });
   }
   return module.exports;
 }

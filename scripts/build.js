@@ -21,7 +21,7 @@ await build({
   legalComments: 'none',
   sourcemap: false,
   // Heavy modules used only off the hot paths stay external and load from node_modules on demand.
-  external: ['cosmiconfig', 'execa', 'husky', '@valibot/to-json-schema'],
+  external: ['execa', 'husky', '@valibot/to-json-schema', 'yaml', 're2js'],
   define: { __AGENTPOLICY_VERSION__: JSON.stringify(pkg.version) },
   chunkNames: 'chunks/[name]-[hash]',
   // Bundled CommonJS code calls require(); give it one.
@@ -45,37 +45,17 @@ const cjs = {
   minifySyntax: true,
   minifyWhitespace: true,
   legalComments: 'none',
-  external: ['cosmiconfig', 'execa', 'husky', '@valibot/to-json-schema', './policy.cjs'],
+  external: ['execa', 'husky', '@valibot/to-json-schema', 'yaml', 're2js'],
   define: { __AGENTPOLICY_VERSION__: JSON.stringify(pkg.version), 'import.meta.url': '__agentpolicy_url' },
   banner: { js: "var __agentpolicy_url=require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
 };
 
-// The full policy loader (cosmiconfig, the YAML parser, validation) as its own file: the hot bundle
-// requires it only when the cached policy is stale, so a tool call does not read 180 KB it skips.
-await build({ ...cjs, entryPoints: { policy: 'src/config/resolve.ts' } });
-
-/** In the hot bundle, `import('../config/resolve.js')` becomes `require('./policy.cjs')`. */
-const policyOnDemand = {
-  name: 'policy-on-demand',
-  setup(build) {
-    build.onResolve({ filter: /config\/resolve\.js$/ }, (args) =>
-      args.importer.endsWith('resolve.ts')
-        ? undefined
-        : { path: 'policy-on-demand', namespace: 'agentpolicy' },
-    );
-    build.onLoad({ filter: /.*/, namespace: 'agentpolicy' }, () => ({
-      contents: "module.exports = require('./policy.cjs');",
-      loader: 'js',
-    }));
-  },
-};
-
-await build({
-  ...cjs,
-  entryPoints: { hot: 'src/cli/hot.ts' },
-  plugins: [policyOnDemand],
-});
+// The policy loader is part of the hot bundle: a cold JSON policy loads in well under a
+// millisecond with the validator compiled in, so no cache (a file an agent could write) stands
+// between the committed policy and a verdict. The YAML parser and the regular expression engine
+// stay external and load only for the policies that need them.
+await build({ ...cjs, entryPoints: { hot: 'src/cli/hot.ts' } });
 
 const { policyJsonSchema } = await import(new URL('dist/schema.js', root).href);
 writeFileSync(new URL('schema.json', root), `${JSON.stringify(policyJsonSchema(), null, 2)}\n`);

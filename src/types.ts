@@ -95,6 +95,10 @@ export interface ResolvedPolicy {
   verifyFrom?: string;
   /** Settings for the steps read from `verifyFrom`. */
   verifyFromSettings?: Pick<VerifyStep, 'on' | 'timeout' | 'mode'>;
+  /** The steps of `verifyFrom`, read from the same commit as the policy; absent when the file is missing. */
+  verifyFromSteps?: VerifyStep[];
+  /** Repository paths the policy was read from: the policy file, files it extends, `verifyFrom`. */
+  repoSources?: string[];
   shell: ShellSettings;
   /** Files the policy came from, in load order (presets as `agentpolicy:<name>`). */
   sources: string[];
@@ -144,6 +148,8 @@ export interface ChangeSet {
   /** For commits: the commit id; for ranges: `base..head`. */
   id?: string;
   files: FileChange[];
+  /** package.json's scripts before and after, when the change touches package.json. */
+  packageScripts?: { before: Record<string, string>; after: Record<string, string> };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,17 +3,19 @@
 // git processes for the whole range, however many commits it has.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SEARCH_PLACES } from '../config/places.js';
-import { hasPolicyAt } from '../config/presence.js';
+import { hasPolicyAt } from '../config/committed.js';
+import { POLICY_FILES } from '../config/places.js';
 import { changeStats, evaluateChange, evaluateMessage, needsHunks } from '../engine/evaluate.js';
 import { collectCommits, collectRange } from '../git/collect.js';
 import { readCommits } from '../git/commit-messages.js';
 import { git } from '../git/exec.js';
+import { locateRepository } from '../git/locate.js';
 import { parseCommitMessage } from '../git/parse-message.js';
 import { parsePlan } from '../memory/plan.js';
 import type { CheckResult } from '../report/result.js';
 import { isOk } from '../report/result.js';
 import type { ChangeSet, CommitMessage, Finding, ResolvedPolicy } from '../types.js';
+import { policyChangeFindings, withPackageManifest } from './policy-change.js';
 
 /** Rules that judge the size and shape of one step of work, which a merge is not. */
 export const STEP_RULES: ReadonlySet<string> = new Set([
@@ -60,6 +62,16 @@ export function checkCommits(
   const findings: Finding[] = [];
   for (const commit of commits) {
     if (bringsFirstPolicy(commit, options.root)) continue;
+    const parent = commit.parents[0];
+    const { keyChanged } = withPackageManifest(
+      commit,
+      options.root,
+      parent ? { commit: parent } : { absent: true },
+      { commit: commit.id! },
+      options.env,
+    );
+    // A change to what judges is judged by the policy before it, and always reported.
+    findings.push(...policyChangeFindings(commit, policy, keyChanged, commit.id));
     const found = evaluateChange(policy, commit, { scope: 'commit' }, commit.id).findings;
     // A merge brings commits that are judged one by one; its own size and shape are not a step.
     findings.push(
@@ -97,11 +109,12 @@ export function checkCommits(
 /** The commit that adds a policy where its first parent had none: a human setting the guardrails up. */
 function bringsFirstPolicy(commit: ChangeSet & { parents: string[] }, root: string): boolean {
   const addsPolicy = commit.files.some(
-    (file) => file.status !== 'deleted' && (SEARCH_PLACES as readonly string[]).includes(file.path),
+    (file) => file.status !== 'deleted' && (POLICY_FILES as readonly string[]).includes(file.path),
   );
   if (!addsPolicy) return false;
   const parent = commit.parents[0];
-  return parent === undefined || !hasPolicyAt(root, parent);
+  const location = locateRepository(root, {});
+  return parent === undefined || (location !== undefined && !hasPolicyAt(location, parent));
 }
 
 /** Adds PLAN.md's items to a message when the plan-item rule needs them. */

@@ -35,6 +35,7 @@ export function listAllowances(commonDir: string, now = Date.now()): (Allowance 
   }
   const live: (Allowance & { path: string })[] = [];
   for (const name of names) {
+    if (name.startsWith('change.')) continue;
     const path = join(folder(commonDir), name);
     try {
       const allowance = JSON.parse(readFileSync(path, 'utf8')) as Allowance;
@@ -45,6 +46,13 @@ export function listAllowances(commonDir: string, now = Date.now()): (Allowance 
     }
   }
   return live;
+}
+
+/** Whether a live token for `rule` exists, without spending it. */
+export function hasAllowance(commonDir: string, rule: string, now = Date.now()): boolean {
+  return listAllowances(commonDir, now).some(
+    (allowance) => allowance.rule === rule && allowance.command === undefined,
+  );
 }
 
 /** Spends one live token for `rule` (and `command`, when the token names one); true if one was spent. */
@@ -65,4 +73,43 @@ export function consumeAllowance(
     }
   }
   return false;
+}
+
+/**
+ * A human's permission for one change to guarded files (`agentpolicy allow-once --change <id>`):
+ * bound to the change (its parent commit and the files' exact content), not to a clock. It is not
+ * spent by a commit, nor by a push that something else then blocks; once a push passes with it, it
+ * is pinned to that commit and covers no other.
+ */
+export interface ChangePermission {
+  change: string;
+  files: string[];
+  granted: string;
+  /** The commit a passing push carried it in. */
+  pinned?: string;
+}
+
+function changePath(commonDir: string, id: string): string {
+  return join(folder(commonDir), `change.${id}.json`);
+}
+
+export function grantChange(commonDir: string, permission: ChangePermission): void {
+  mkdirSync(folder(commonDir), { recursive: true });
+  writeFileSync(changePath(commonDir, permission.change), `${JSON.stringify(permission)}\n`);
+}
+
+export function findChangePermission(commonDir: string, id: string): ChangePermission | undefined {
+  if (!/^[0-9a-f]{16}$/.test(id)) return undefined;
+  try {
+    const permission = JSON.parse(readFileSync(changePath(commonDir, id), 'utf8')) as ChangePermission;
+    return permission.change === id ? permission : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function pinChangePermission(commonDir: string, id: string, commit: string): void {
+  const permission = findChangePermission(commonDir, id);
+  if (!permission || permission.pinned) return;
+  writeFileSync(changePath(commonDir, id), `${JSON.stringify({ ...permission, pinned: commit })}\n`);
 }

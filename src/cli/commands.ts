@@ -5,7 +5,6 @@ import type { Io } from './io.js';
 
 export interface Globals {
   debug: boolean;
-  profile?: string;
 }
 
 export interface CommandModule {
@@ -44,8 +43,12 @@ export const commands: CommandTable = {
     load: () => import('./commands/install-agent.js'),
   },
   'allow-once': {
-    summary: 'For a human: let one denied action through',
+    summary: 'For a human: let one denied action, or one change to guarded files, through',
     load: () => import('./commands/allow-once.js'),
+  },
+  profile: {
+    summary: 'For a human: select a profile of the policy for the hooks, for a while',
+    load: () => import('./commands/profile.js'),
   },
   log: { summary: "Show the guard's decisions from the audit log", load: () => import('./commands/log.js') },
   config: {

@@ -1,34 +1,44 @@
-import { readCachedPolicy, writeCachedPolicy } from '../config/cache.js';
+import { readProfileSelection } from '../audit/profile.js';
+import { type PolicyInForce, policyInForce } from '../config/committed.js';
 import { UsageError } from '../errors.js';
-import { locateRepository } from '../git/locate.js';
+import { locateRepository, type RepositoryLocation } from '../git/locate.js';
 import type { ResolvedPolicy } from '../types.js';
 import type { Globals } from './commands.js';
 import type { Io } from './io.js';
 
 /** The repository the command works on: the work tree that contains the working directory. */
 export function repositoryRoot(io: Io, command: string): string {
-  const location = locateRepository(io.cwd, io.env);
-  if (!location) throw new UsageError(`${command}: ${io.cwd} is not inside a git repository.`);
-  return location.root;
+  return repository(io, command).root;
 }
 
-/** Loads and resolves the policy (the full loader: cosmiconfig, validation, extends, profiles). */
-export async function loadResolution(root: string, globals: Globals) {
-  const { resolvePolicy } = await import('../config/resolve.js');
-  return resolvePolicy(root, globals.profile ? { profile: globals.profile } : {});
+export function repository(io: Io, command: string): RepositoryLocation {
+  const location = locateRepository(io.cwd, io.env);
+  if (!location) throw new UsageError(`${command}: ${io.cwd} is not inside a git repository.`);
+  return location;
 }
 
 /**
- * The resolved policy for a command that only needs the policy (the hot paths use this): from the
- * cache when no file it came from has changed, else resolved in full and cached.
+ * The policy that judges commits here: HEAD's (the staged one until a policy is committed), with
+ * the profile a human selected in a terminal. What an agent can write, set or pass selects nothing.
  */
-export async function loadPolicy(root: string, globals: Globals): Promise<ResolvedPolicy> {
-  const commonDir = locateRepository(root)?.commonDir;
-  if (commonDir) {
-    const cached = readCachedPolicy(root, commonDir, globals.profile);
-    if (cached) return cached;
-  }
-  const { policy, files } = await loadResolution(root, globals);
-  if (commonDir) writeCachedPolicy(commonDir, globals.profile, files, policy);
-  return policy;
+export function judgingPolicy(location: RepositoryLocation, io: Io): PolicyInForce {
+  warnAboutOldProfileVariable(io);
+  const profile = readProfileSelection(location.commonDir)?.name;
+  return policyInForce(location, 'index', { env: io.env, ...(profile ? { profile } : {}) });
+}
+
+/** AGENTPOLICY_PROFILE once selected a profile; it no longer does, and saying so spares a surprise. */
+export function warnAboutOldProfileVariable(io: Io): void {
+  if (io.env.AGENTPOLICY_PROFILE)
+    io.stderr(
+      'agentpolicy: AGENTPOLICY_PROFILE is ignored: a profile is selected by a human in a terminal, with `agentpolicy profile <name>`.\n',
+    );
+}
+
+/** The judging policy for commands that only need the policy (verify, report). */
+export async function loadPolicy(root: string, _globals?: Globals): Promise<ResolvedPolicy> {
+  const location = locateRepository(root, {});
+  if (!location) throw new UsageError(`${root} is not inside a git repository.`);
+  const profile = readProfileSelection(location.commonDir)?.name;
+  return policyInForce(location, 'index', profile ? { profile } : {}).policy;
 }

@@ -1,28 +1,25 @@
 import type { GuardContext } from '../adapters/guard.js';
+import { policyInForce } from '../config/committed.js';
+import { resolvePreset } from '../config/resolve.js';
 import { locateRepository } from '../git/locate.js';
 import type { Globals } from './commands.js';
-import { loadPolicy } from './context.js';
 
 /**
- * The policy and places the guard judges a command in. Inside a repository: its policy (which must
- * load; a broken one blocks). Outside one: the recommended preset, with the working directory as
- * the project.
+ * The policy and places the guard judges a command in. Inside a repository: the committed policy
+ * (HEAD's), never the work tree's, so no file an agent writes by any route loosens the guard; the
+ * work tree's only until a policy is committed. No profile: profiles are for humans' commits. A
+ * policy that does not load blocks. Outside a repository: the recommended preset.
  */
 export async function guardContext(
   cwd: string,
   env: NodeJS.ProcessEnv,
-  globals: Globals,
+  _globals?: Globals,
 ): Promise<GuardContext> {
   const location = locateRepository(cwd, env);
   if (location) {
-    const policy = await loadPolicy(location.root, globals);
+    const { policy } = policyInForce(location, 'worktree', { env });
     return { policy, root: location.root, inRepository: true, commonDir: location.commonDir, cwd, env };
   }
-  const { PRESETS, resolveFound } = await import('../config/resolve.js');
-  const { policy } = resolveFound(
-    { filepath: 'agentpolicy:recommended', data: PRESETS.recommended },
-    cwd,
-    () => '',
-  );
+  const { policy } = resolvePreset('recommended', cwd);
   return { policy, root: cwd, inRepository: false, cwd, env };
 }

@@ -17,7 +17,6 @@ ${Object.entries(commands)
   .join('\n')}
 
 Global options:
-  --profile <name>  Apply a profile of the policy (also AGENTPOLICY_PROFILE)
   --debug           Show stack traces for errors
   -h, --help        Show help (for a command: agentpolicy <command> --help)
   -v, --version     Show the version
@@ -41,11 +40,8 @@ export async function runCommandLine(
       break;
     }
     if (arg === '--debug') globals.debug = true;
-    else if (arg === '--profile') globals.profile = argv[++i];
-    else if (arg.startsWith('--profile=')) globals.profile = arg.slice('--profile='.length);
     else rest.push(arg);
   }
-  globals.profile ??= io.env.AGENTPOLICY_PROFILE || undefined;
   try {
     return await dispatch(commands, rest, io, globals);
   } catch (error) {

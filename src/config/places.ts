@@ -1,8 +1,7 @@
-// Where a policy may live. Shared by the full loader (cosmiconfig) and the hot-path cache.
+// Where a policy may live: only the `.agentpolicyrc` files, so no other file can outrank the policy.
 
-/** cosmiconfig's search order: the first file that holds a policy wins. */
-export const SEARCH_PLACES = [
-  'package.json',
+/** The policy file in every form it may take; exactly one may exist. */
+export const POLICY_FILES = [
   '.agentpolicyrc',
   '.agentpolicyrc.json',
   '.agentpolicyrc.yaml',
@@ -22,3 +21,6 @@ export const CODE_PLACES = [
   'agentpolicy.config.mjs',
   'agentpolicy.config.ts',
 ] as const;
+
+/** package.json's "agentpolicy" key is not a policy source: its presence is an error, never obeyed. */
+export const PACKAGE_KEY = 'agentpolicy';

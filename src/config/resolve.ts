@@ -1,21 +1,27 @@
-// Resolution of a policy: `extends` depth-first (presets, relative files, npm packages), the user's
-// file last, then the selected profile; the result records where each value came from.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
+// Resolution of a policy read from one tree (a commit, the index or the work tree): `extends`
+// depth-first (presets, packages in the repository's node_modules, files inside the repository),
+// the policy file last, then the profile a human selected; VERIFY.md, when `verify.from` names it,
+// is read from the same tree. The result records where each value came from.
+import { posix } from 'node:path';
 import * as v from 'valibot';
 import fastModel from '../../policies/fast-model.json' with { type: 'json' };
 import recommended from '../../policies/recommended.json' with { type: 'json' };
 import strict from '../../policies/strict.json' with { type: 'json' };
 import { ConfigError } from '../errors.js';
 import { rules } from '../rules/index.js';
+import { scriptsRunBy } from '../rules/package-scripts.js';
 import { checkPatternExamples } from '../shell/patterns.js';
 import type { ResolvedPolicy, RuleId, RuleSetting, ShellPattern, VerifyStep } from '../types.js';
-import { findPolicyFile } from './load.js';
-import { relativeName, suggestion } from './names.js';
+import { parseVerifyMarkdown } from '../verify/parse-verify-md.js';
+import { findPolicy } from './find.js';
+import { suggestion } from './names.js';
 import { parseData } from './parse-data.js';
-import type { PolicyFile, PolicyOverlay, RuleEntry, VerifyStepInput } from './schema.js';
-import { validatePolicy } from './validate.js';
+import { POLICY_FILES } from './places.js';
+import type { PolicyFile, PolicyOverlay, RuleEntry, VerifyInput } from './schema.js';
+import { normalizeInside, type PolicyTree, readRegularFile, worktreeTree } from './tree.js';
+import { parseDuration, validatePolicy } from './validate.js';
+
+export { parseDuration } from './validate.js';
 
 export const PRESETS: Record<string, unknown> = { recommended, strict, 'fast-model': fastModel };
 const PRESET_PREFIX = 'agentpolicy:';
@@ -29,176 +35,269 @@ export interface Provenance {
 export interface Resolution {
   policy: ResolvedPolicy;
   provenance: Provenance;
-  /** Every file the policy was read from, the policy file first, so callers can cache on them. */
-  files: string[];
+  /** Repository paths the policy was read from: the policy file first, extended files, VERIFY.md. */
+  repoFiles: string[];
+  /** Files of packages in node_modules it extends (absolute): not in git, read from the disk. */
+  packageFiles: string[];
 }
 
-interface Context {
-  root: string;
-  files: Resolution['files'];
-  read: ReadFile;
+export interface ResolveOptions {
+  /** A profile a human selected (`agentpolicy profile`), applied last. */
+  profile?: string;
 }
+
+/** Where a layer came from: a file of the tree, a file of an installed package, or a preset. */
+type Origin =
+  | { kind: 'repo'; path: string }
+  | { kind: 'package'; file: string; folder: string }
+  | { kind: 'preset'; name: string };
 
 interface Layer {
   source: string;
   body: PolicyOverlay;
 }
 
+interface Context {
+  tree: PolicyTree;
+  root: string;
+  repoFiles: string[];
+  packageFiles: string[];
+}
+
 interface State {
   rules: Partial<Record<RuleId, { severity: string; options?: unknown }>>;
-  verifySteps: Record<string, VerifyStepInput>;
-  verifyFrom?: { from: string; on?: string[]; timeout?: string | number; mode?: string };
+  verify?: VerifyInput;
   shell: { deny: ShellPattern[]; allow: ShellPattern[]; onError?: 'deny' | 'ask'; tempDirs: string[] };
-  profiles: Record<string, { source: string; overlay: PolicyOverlay }>;
+  profiles: Record<string, { source: string; overlay: PolicyOverlay; origin: Origin }>;
   provenance: Provenance;
 }
 
-/** Reads a file the policy extends; the work tree by default, a commit for the CI gate. */
-export type ReadFile = (path: string) => string;
-
-export interface ResolveOptions {
-  profile?: string;
-}
-
-function noPolicy(where: string): ConfigError {
+export function noPolicy(where: string): ConfigError {
   return new ConfigError(
     `No policy found in ${where}. Create one with \`agentpolicy init\` (or write .agentpolicyrc with ` +
       '{ "extends": "agentpolicy:recommended" }).',
   );
 }
 
-/** The policy of the work tree at `root`. */
+/** The policy of the work tree at `root` (the public API; the hooks and the guard judge by the committed one). */
 export async function resolvePolicy(root: string, options: ResolveOptions = {}): Promise<Resolution> {
-  const found = await findPolicyFile(root);
-  if (!found) throw noPolicy(root);
-  return resolveFound(found, root, (path) => readFileSync(path, 'utf8'), options);
+  const resolution = resolveTree(worktreeTree(root), root, options);
+  if (!resolution) throw noPolicy(root);
+  return resolution;
 }
 
-/** Resolves a policy file already read, following its `extends` with `read`. */
-export function resolveFound(
-  found: { filepath: string; data: unknown },
+/** The policy of `tree`, or undefined when the tree holds none. */
+export function resolveTree(
+  tree: PolicyTree,
   root: string,
-  read: ReadFile,
   options: ResolveOptions = {},
+): Resolution | undefined {
+  const found = findPolicy(tree);
+  if (!found) return undefined;
+  const context: Context = { tree, root, repoFiles: [found.path], packageFiles: [] };
+  const label = tree.label(found.path);
+  const file = validatePolicy(label, parseData(label, found.text));
+  return resolveLayers(label, file, { kind: 'repo', path: found.path }, context, options);
+}
+
+/** A preset on its own: the policy outside a repository. */
+export function resolvePreset(name: string, root: string): Resolution {
+  const tree: PolicyTree = { where: 'agentpolicy', label: (path) => path, read: () => undefined };
+  const source = `${PRESET_PREFIX}${name}`;
+  const file = validatePolicy(source, PRESETS[name]);
+  return resolveLayers(
+    source,
+    file,
+    { kind: 'preset', name },
+    { tree, root, repoFiles: [], packageFiles: [] },
+    {},
+  );
+}
+
+function resolveLayers(
+  label: string,
+  file: PolicyFile,
+  origin: Origin,
+  context: Context,
+  options: ResolveOptions,
 ): Resolution {
-  const files: Resolution['files'] = [];
-  const file = validatePolicy(found.filepath, found.data);
-  files.push(found.filepath);
-  const context = { root, files, read };
-  const layers = expand(found.filepath, file, context, []);
+  const layers = expand(label, file, origin, context, []);
   const state: State = {
     rules: {},
-    verifySteps: {},
     shell: { deny: [], allow: [], tempDirs: [] },
     profiles: {},
     provenance: { rules: {}, verify: {}, shell: {} },
   };
   for (const layer of layers) apply(state, layer);
-  for (const layer of layers) collectProfiles(state, layer.source, layer.body as PolicyFile);
+  for (const layer of layers) collectProfiles(state, layer.source, layer.body as PolicyFile, origin);
 
   const profile = options.profile;
   if (profile) {
-    const selected = state.profiles[profile];
+    const selected = Object.hasOwn(state.profiles, profile) ? state.profiles[profile] : undefined;
     if (!selected) {
       const known = Object.keys(state.profiles);
       throw new ConfigError(
-        `Unknown profile "${profile}".${suggestion(profile, known)} ` +
+        `The selected profile "${profile}" is not in the policy.${suggestion(profile, known)} ` +
           (known.length
             ? `Profiles in this policy: ${known.join(', ')}.`
-            : 'This policy defines no profiles.'),
+            : 'This policy defines no profiles.') +
+          ' Select another one, or none, with `agentpolicy profile`.',
       );
     }
     const source = `${selected.source}#profiles.${profile}`;
-    for (const layer of expand(source, selected.overlay, context, [])) apply(state, layer);
+    for (const layer of expand(source, selected.overlay, selected.origin, context, [])) apply(state, layer);
   }
-  return { policy: normalize(state, layers, profile), provenance: state.provenance, files };
+  const policy = normalize(state, layers, profile, context);
+  return {
+    policy,
+    provenance: state.provenance,
+    repoFiles: context.repoFiles,
+    packageFiles: context.packageFiles,
+  };
 }
 
-function expand(source: string, body: PolicyOverlay, context: Context, chain: string[]): Layer[] {
+function expand(
+  source: string,
+  body: PolicyOverlay,
+  origin: Origin,
+  context: Context,
+  chain: string[],
+): Layer[] {
   if (chain.includes(source)) {
-    throw new ConfigError(`"extends" loops: ${[...chain, source].map(relativeName).join(' -> ')}.`);
+    throw new ConfigError(`"extends" loops: ${[...chain, source].join(' -> ')}.`);
   }
+  if (chain.length > 16) throw new ConfigError(`${source}: "extends" is nested more than 16 files deep.`);
   const parents =
     body.extends === undefined ? [] : Array.isArray(body.extends) ? body.extends : [body.extends];
   const layers: Layer[] = [];
-  for (const name of parents) {
-    const parent = loadExtended(name, source, context);
-    layers.push(...expand(parent.source, parent.body, context, [...chain, source]));
-  }
+  parents.forEach((name, index) => {
+    const key = Array.isArray(body.extends) ? `extends[${index}]` : 'extends';
+    const parent = loadExtended(name, `${source}: ${key}`, origin, context);
+    layers.push(...expand(parent.source, parent.body, parent.origin, context, [...chain, source]));
+  });
   layers.push({ source, body });
   return layers;
 }
 
-function loadExtended(name: string, from: string, context: Context): { source: string; body: PolicyFile } {
+const CODE_FILE = /\.[cm]?[jt]sx?$/;
+
+function loadExtended(
+  name: string,
+  where: string,
+  from: Origin,
+  context: Context,
+): { source: string; body: PolicyFile; origin: Origin } {
   if (name.startsWith(PRESET_PREFIX)) {
     const preset = name.slice(PRESET_PREFIX.length);
-    const data = PRESETS[preset];
+    const data = Object.hasOwn(PRESETS, preset) ? PRESETS[preset] : undefined;
     if (!data) {
       throw new ConfigError(
-        `${relativeName(from)}: "extends": unknown preset "${name}".${suggestion(
-          preset,
-          Object.keys(PRESETS),
-        ).replace(/"(.+)"/, `"${PRESET_PREFIX}$1"`)} Presets: ${Object.keys(PRESETS)
+        `${where}: unknown preset "${name}".${suggestion(preset, Object.keys(PRESETS)).replace(
+          /"(.+)"/,
+          `"${PRESET_PREFIX}$1"`,
+        )} Presets: ${Object.keys(PRESETS)
           .map((p) => PRESET_PREFIX + p)
           .join(', ')}.`,
       );
     }
-    return { source: name, body: validatePolicy(name, data) };
+    return { source: name, body: validatePolicy(name, data), origin: { kind: 'preset', name: preset } };
   }
-  const filepath =
-    name.startsWith('.') || isAbsolute(name)
-      ? resolveRelative(name, from, context.root)
-      : resolvePackage(name, from, context.root);
-  let content: string;
-  try {
-    content = context.read(filepath);
-  } catch (error) {
+  if (CODE_FILE.test(name))
+    throw new ConfigError(`${where}: "${name}" is code; shared policies must be JSON or YAML.`);
+  if (posix.isAbsolute(name) || /^[A-Za-z]:[\\/]/.test(name) || name.startsWith('~'))
     throw new ConfigError(
-      `${relativeName(from)}: "extends": cannot read ${name} (${(error as NodeJS.ErrnoException).code}).`,
-      {
-        cause: error,
-      },
+      `${where}: "${name}" is an absolute path. extends names a preset (agentpolicy:recommended), a package in node_modules, or a file inside the repository written relative to the policy file (./team.json).`,
     );
-  }
-  if (/\.[cm]?[jt]s$/.test(filepath)) {
-    throw new ConfigError(
-      `${relativeName(from)}: "extends": ${name} is code; shared policies must be JSON or YAML.`,
-    );
-  }
-  context.files.push(filepath);
-  let data = parseData(filepath, content);
-  if (filepath.endsWith('package.json')) data = (data as Record<string, unknown>).agentpolicy;
-  return { source: filepath, body: validatePolicy(filepath, data) };
+  if (name.startsWith('.')) return loadRelative(name, where, from, context);
+  return loadPackage(name, where, context);
 }
 
-function resolveRelative(name: string, from: string, root: string): string {
-  const base = from.startsWith(PRESET_PREFIX) || from.includes('#') ? root : dirname(from);
-  return resolvePath(base, name);
+function loadRelative(name: string, where: string, from: Origin, context: Context) {
+  if (from.kind === 'package') {
+    const file = posix.join(posix.dirname(from.file), name);
+    if (!file.startsWith(`${from.folder}/`))
+      throw new ConfigError(`${where}: "${name}" leads outside the package ${from.folder}.`);
+    return readPackageFile(file, from.folder, where, name, context);
+  }
+  const base = from.kind === 'repo' ? posix.dirname(from.path) : '';
+  const path = normalizeInside(posix.join(base, name));
+  if (path === undefined || path === '' || path.split('/')[0] === '.git')
+    throw new ConfigError(
+      `${where}: "${name}" leads outside the repository. extends names a preset, a package in node_modules, or a file inside the repository.`,
+    );
+  const text = context.tree.read(path);
+  if (text === undefined)
+    throw new ConfigError(
+      `${where}: cannot read ${name}: ${context.tree.label(path)} does not exist in ${context.tree.where}.`,
+    );
+  const label = context.tree.label(path);
+  if (!context.repoFiles.includes(path)) context.repoFiles.push(path);
+  return {
+    source: label,
+    body: validatePolicy(label, parseData(label, text)),
+    origin: { kind: 'repo', path } as Origin,
+  };
 }
+
+const PACKAGE_NAME = /^(?:@[a-z0-9][\w.~-]*\/)?[a-z0-9][\w.~-]*(?:\/[\w.~@-]+)*$/i;
 
 /**
- * A shareable policy published as an npm package, resolved from the repository's own node_modules.
- * The package provides data: an `agentpolicy` key in its package.json, a JSON or YAML `main`, or a
+ * A shareable policy published as an npm package, from the repository's own node_modules only. The
+ * package provides data: an `agentpolicy` key in its package.json, a JSON or YAML `main`, or a
  * file named by a subpath (`@acme/agentpolicy-config/strict.json`).
  */
-function resolvePackage(name: string, from: string, root: string): string {
-  const require = createRequire(join(root, 'package.json'));
-  const isSubpath = name.startsWith('@') ? name.split('/').length > 2 : name.includes('/');
-  try {
-    if (isSubpath) return require.resolve(name);
-    const manifestPath = require.resolve(`${name}/package.json`);
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
-    if (manifest.agentpolicy !== undefined) return manifestPath;
-    const main = typeof manifest.main === 'string' ? manifest.main : 'agentpolicy.json';
-    return join(dirname(manifestPath), main);
-  } catch (error) {
-    if (error instanceof ConfigError) throw error;
+function loadPackage(name: string, where: string, context: Context) {
+  if (!PACKAGE_NAME.test(name) || name.split('/').some((part) => part === '..' || part === '.'))
     throw new ConfigError(
-      `${relativeName(from)}: "extends": cannot find the package "${name}" in ${join(root, 'node_modules')}. ` +
-        `Install it (npm install --save-dev ${name}) or fix the name.`,
-      { cause: error },
+      `${where}: "${name}" is neither a preset (agentpolicy:...), a package name, nor a relative path (./file.json).`,
     );
+  const parts = name.split('/');
+  const packageName = name.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+  const subpath = parts.slice(name.startsWith('@') ? 2 : 1).join('/');
+  const folder = posix.join(context.root.split('\\').join('/'), 'node_modules', packageName);
+  if (subpath) return readPackageFile(posix.join(folder, subpath), folder, where, name, context);
+  const manifestPath = posix.join(folder, 'package.json');
+  const manifestText = readRegularFile(
+    manifestPath,
+    `node_modules/${packageName}/package.json`,
+    context.root,
+  );
+  if (manifestText === undefined)
+    throw new ConfigError(
+      `${where}: cannot find the package "${name}" in ${posix.join(context.root, 'node_modules')}. ` +
+        `Install it (npm install --save-dev ${name}) or fix the name.`,
+    );
+  const manifest = parseData(`node_modules/${packageName}/package.json`, manifestText) as Record<
+    string,
+    unknown
+  >;
+  if (manifest && typeof manifest === 'object' && manifest.agentpolicy !== undefined) {
+    const label = `node_modules/${packageName}/package.json#agentpolicy`;
+    context.packageFiles.push(manifestPath);
+    return {
+      source: label,
+      body: validatePolicy(label, manifest.agentpolicy),
+      origin: { kind: 'package', file: manifestPath, folder } as Origin,
+    };
   }
+  const main = typeof manifest?.main === 'string' ? manifest.main : 'agentpolicy.json';
+  return readPackageFile(posix.join(folder, main), folder, where, name, context);
+}
+
+function readPackageFile(file: string, folder: string, where: string, name: string, context: Context) {
+  if (!file.startsWith(`${folder}/`))
+    throw new ConfigError(`${where}: "${name}" leads outside its package folder ${folder}.`);
+  if (CODE_FILE.test(file))
+    throw new ConfigError(`${where}: "${name}" is code (${file}); shared policies must be JSON or YAML.`);
+  const label = posix.relative(context.root.split('\\').join('/'), file);
+  const text = readRegularFile(file, label, context.root);
+  if (text === undefined) throw new ConfigError(`${where}: cannot read ${name}: ${label} does not exist.`);
+  context.packageFiles.push(file);
+  return {
+    source: label,
+    body: validatePolicy(label, parseData(label, text)),
+    origin: { kind: 'package', file, folder } as Origin,
+  };
 }
 
 function apply(state: State, layer: Layer): void {
@@ -220,28 +319,27 @@ function apply(state: State, layer: Layer): void {
     };
   }
   if (body.verify) {
-    if ('from' in body.verify && typeof body.verify.from === 'string') {
-      state.verifyFrom = body.verify as State['verifyFrom'];
-      state.verifySteps = {};
-      state.provenance.verify = { from: source };
-    } else {
-      state.verifyFrom = undefined;
-      delete state.provenance.verify.from;
-      for (const [name, step] of Object.entries(body.verify as Record<string, VerifyStepInput>)) {
-        state.verifySteps[name] = step;
-        state.provenance.verify[name] = source;
-      }
-    }
+    // `verify` is replaced whole, like a rule's options: the last file that sets it decides.
+    state.verify = body.verify;
+    state.provenance.verify = {};
+    if (body.verify.from !== undefined) state.provenance.verify.from = source;
+    for (const name of stepNames(body.verify)) state.provenance.verify[name] = source;
   }
   if (body.shell) {
     const shell = body.shell;
     for (const kind of ['deny', 'allow'] as const) {
-      for (const pattern of shell[kind] ?? []) {
-        state.shell[kind].push({
-          pattern: pattern.pattern,
-          reason: pattern.reason,
-          examples: { match: pattern.examples?.match ?? [], notMatch: pattern.examples?.notMatch ?? [] },
-        });
+      const patterns = (shell[kind] ?? []).map((pattern) => ({
+        pattern: pattern.pattern,
+        reason: pattern.reason,
+        examples: { match: pattern.examples?.match ?? [], notMatch: pattern.examples?.notMatch ?? [] },
+      }));
+      try {
+        checkPatternExamples(patterns, kind);
+      } catch (error) {
+        throw new ConfigError(`${source}: ${(error as Error).message}`, { cause: error });
+      }
+      for (const pattern of patterns) {
+        state.shell[kind].push(pattern);
         state.provenance.shell[`${kind}: ${JSON.stringify(pattern.pattern)}`] = source;
       }
     }
@@ -256,23 +354,25 @@ function apply(state: State, layer: Layer): void {
   }
 }
 
-function collectProfiles(state: State, source: string, body: PolicyFile): void {
-  for (const [name, overlay] of Object.entries(body.profiles ?? {}))
-    state.profiles[name] = { source, overlay };
+const VERIFY_SETTINGS = new Set(['from', 'on', 'timeout', 'mode']);
+
+function stepNames(verify: VerifyInput): string[] {
+  return Object.keys(verify).filter((key) => !VERIFY_SETTINGS.has(key));
 }
 
-export function parseDuration(value: string | number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value === 'number') return value;
-  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/.exec(value);
-  if (!match) return fallback;
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h'];
-  return Math.round(Number(match[1]) * unit);
+function collectProfiles(state: State, source: string, body: PolicyFile, origin: Origin): void {
+  for (const [name, overlay] of Object.entries(body.profiles ?? {}))
+    state.profiles[name] = { source, overlay, origin };
 }
 
 export const DEFAULT_STEP_TIMEOUT = 10 * 60_000;
 
-function normalize(state: State, layers: Layer[], profile: string | undefined): ResolvedPolicy {
+function normalize(
+  state: State,
+  layers: Layer[],
+  profile: string | undefined,
+  context: Context,
+): ResolvedPolicy {
   const resolvedRules: ResolvedPolicy['rules'] = {};
   for (const [id, setting] of Object.entries(state.rules) as [
     RuleId,
@@ -281,21 +381,33 @@ function normalize(state: State, layers: Layer[], profile: string | undefined): 
     if (setting.severity === 'off') continue;
     const meta = rules[id].meta;
     // Options were validated per file; parsing again applies the defaults.
-    const options = v.parse(meta.options as v.GenericSchema, setting.options ?? {}) as Record<
-      string,
-      unknown
-    >;
-    resolvedRules[id] = { severity: setting.severity, options } as RuleSetting;
+    const parsed = v.safeParse(meta.options as v.GenericSchema, setting.options ?? {});
+    if (!parsed.success)
+      throw new ConfigError(
+        `${state.provenance.rules[id]?.options ?? state.provenance.rules[id]?.severity}: rules.${id}: invalid options.`,
+      );
+    resolvedRules[id] = { severity: setting.severity, options: parsed.output } as RuleSetting;
   }
-  const verify: VerifyStep[] = Object.entries(state.verifySteps).map(([name, step]) => ({
-    name,
-    run: step.run,
-    on: step.on ?? ['pre-commit'],
-    when: step.when ?? [],
-    timeout: parseDuration(step.timeout, DEFAULT_STEP_TIMEOUT),
-    parallel: step.parallel ?? false,
-    mode: step.mode ?? 'staged',
-  }));
+  const verifyInput = state.verify ?? {};
+  const verify: VerifyStep[] = stepNames(verifyInput).map((name) => {
+    const step = (verifyInput as Record<string, unknown>)[name] as {
+      run: string;
+      on?: VerifyStep['on'];
+      when?: string[];
+      timeout?: string | number;
+      parallel?: boolean;
+      mode?: VerifyStep['mode'];
+    };
+    return {
+      name,
+      run: step.run,
+      on: step.on ?? ['pre-commit'],
+      when: step.when ?? [],
+      timeout: parseDuration(step.timeout, DEFAULT_STEP_TIMEOUT),
+      parallel: step.parallel ?? false,
+      mode: step.mode ?? 'staged',
+    };
+  });
   const policy: ResolvedPolicy = {
     rules: resolvedRules,
     verify,
@@ -307,16 +419,46 @@ function normalize(state: State, layers: Layer[], profile: string | undefined): 
     },
     sources: layers.map((layer) => layer.source),
   };
-  if (state.verifyFrom) {
-    policy.verifyFrom = state.verifyFrom.from;
+  if (typeof verifyInput.from === 'string') {
+    const from = normalizeInside(verifyInput.from);
+    if (from === undefined || from === '' || from.split('/')[0] === '.git')
+      throw new ConfigError(
+        `${state.provenance.verify.from}: verify.from: expected a file inside the repository, found "${verifyInput.from}".`,
+      );
+    policy.verifyFrom = from;
     policy.verifyFromSettings = {
-      on: (state.verifyFrom.on as VerifyStep['on'] | undefined) ?? ['pre-commit'],
-      timeout: parseDuration(state.verifyFrom.timeout, DEFAULT_STEP_TIMEOUT),
-      mode: (state.verifyFrom.mode as VerifyStep['mode'] | undefined) ?? 'staged',
+      on: (verifyInput.on as VerifyStep['on'] | undefined) ?? ['pre-commit'],
+      timeout: parseDuration(verifyInput.timeout, DEFAULT_STEP_TIMEOUT),
+      mode: (verifyInput.mode as VerifyStep['mode'] | undefined) ?? 'staged',
     };
+    // The commands come from the same tree as the policy: what judges is what was committed.
+    const text = context.tree.read(from);
+    if (text !== undefined) policy.verifyFromSteps = parseVerifyMarkdown(text, policy.verifyFromSettings);
+    if (!context.repoFiles.includes(from)) context.repoFiles.push(from);
   }
   if (profile) policy.profile = profile;
-  checkPatternExamples(policy.shell.deny, 'deny');
-  checkPatternExamples(policy.shell.allow, 'allow');
+  policy.repoSources = [...context.repoFiles];
+  protectSources(policy, context);
   return policy;
+}
+
+/**
+ * protected-paths always covers the policy's own sources (every policy file name, what it extends,
+ * VERIFY.md when the steps come from it) and the package scripts the verification steps run.
+ */
+function protectSources(policy: ResolvedPolicy, context: Context): void {
+  const setting = policy.rules['protected-paths'];
+  if (!setting) return;
+  const rootSlash = `${context.root.split('\\').join('/')}/`;
+  const packages = context.packageFiles
+    .filter((file) => file.startsWith(rootSlash))
+    .map((file) => file.slice(rootSlash.length));
+  const paths = setting.options.paths as string[];
+  const scripts = setting.options.scripts as string[];
+  const steps = [...policy.verify, ...(policy.verifyFromSteps ?? [])];
+  setting.options = {
+    ...setting.options,
+    paths: [...new Set([...paths, ...POLICY_FILES, ...context.repoFiles, ...packages])],
+    scripts: [...new Set([...scripts, ...steps.flatMap((step) => scriptsRunBy(step.run))])],
+  };
 }

@@ -19,11 +19,29 @@ const ruleEntries = Object.fromEntries(
   ]),
 );
 
-/** A duration: milliseconds, or a string such as "90s", "2m", "1h". */
-const duration = v.union([
-  v.pipe(v.number(), v.integer(), v.minValue(1)),
-  v.pipe(v.string(), v.regex(/^\d+(?:\.\d+)?\s*(?:ms|s|m|h)$/, 'a duration such as "30s", "2m" or 1500')),
-]);
+/** Step timeouts: at least a second (a shorter one fails every step at once), at most a day. */
+export const MIN_TIMEOUT_MS = 1000;
+export const MAX_TIMEOUT_MS = 24 * 3_600_000;
+
+/** Milliseconds of a duration written as a number or "90s", "2m", "1h"; NaN when it is not one. */
+export function durationMs(value: string | number): number {
+  if (typeof value === 'number') return Number.isInteger(value) ? value : Number.NaN;
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/.exec(value);
+  if (!match) return Number.NaN;
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h'];
+  return Math.round(Number(match[1]) * unit);
+}
+
+const DURATION_TEXT = 'a duration from 1s to 24h, such as "30s", "2m" or 1500 (milliseconds)';
+
+/** A duration: milliseconds, or a string such as "90s", "2m", "1h", within the bounds above. */
+const duration = v.pipe(
+  v.union([v.number(), v.string()], DURATION_TEXT),
+  v.check((value) => {
+    const ms = durationMs(value);
+    return ms >= MIN_TIMEOUT_MS && ms <= MAX_TIMEOUT_MS;
+  }, DURATION_TEXT),
+);
 
 const hookList = v.array(v.picklist(VERIFY_HOOKS));
 
@@ -36,13 +54,21 @@ export const verifyStepSchema = v.strictObject({
   mode: v.optional(v.picklist(['staged', 'worktree'])),
 });
 
-/** `verify: { "from": "VERIFY.md" }` takes the steps from the fenced shell blocks of that file. */
-export const verifyFromSchema = v.strictObject({
-  from: v.string(),
-  on: v.optional(hookList),
-  timeout: v.optional(duration),
-  mode: v.optional(v.picklist(['staged', 'worktree'])),
-});
+/**
+ * `verify`: named steps, and/or `from: "VERIFY.md"` with the settings of the steps read from the
+ * fenced shell blocks of that file (`on`, `timeout`, `mode`). The named steps run first.
+ */
+export const verifySchema = v.pipe(
+  v.objectWithRest(
+    {
+      from: v.optional(v.pipe(v.string(), v.minLength(1, 'a file name such as "VERIFY.md"'))),
+      on: v.optional(hookList),
+      timeout: v.optional(duration),
+      mode: v.optional(v.picklist(['staged', 'worktree'])),
+    },
+    verifyStepSchema,
+  ),
+);
 
 const shellPattern = v.strictObject({
   pattern: v.pipe(v.array(v.union([v.string(), v.array(v.string())])), v.minLength(1, 'at least one word')),
@@ -64,7 +90,7 @@ const extendsField = v.union([v.string(), v.array(v.string())]);
 const overlayEntries = {
   extends: v.optional(extendsField),
   rules: v.optional(v.strictObject(ruleEntries)),
-  verify: v.optional(v.union([verifyFromSchema, v.record(v.string(), verifyStepSchema)])),
+  verify: v.optional(verifySchema),
   shell: v.optional(shell),
 };
 
@@ -78,3 +104,4 @@ export type PolicyFile = v.InferOutput<typeof policySchema>;
 export type PolicyOverlay = Omit<PolicyFile, '$schema' | 'profiles'>;
 export type RuleEntry = v.InferOutput<ReturnType<typeof ruleEntry>>;
 export type VerifyStepInput = v.InferOutput<typeof verifyStepSchema>;
+export type VerifyInput = v.InferOutput<typeof verifySchema>;

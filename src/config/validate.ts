@@ -3,36 +3,69 @@
 import * as v from 'valibot';
 import { ConfigError } from '../errors.js';
 import { rules } from '../rules/index.js';
-import { relativeName, suggestion } from './names.js';
-import { type PolicyFile, policySchema, SEVERITIES } from './schema.js';
+import { suggestion } from './names.js';
+import { durationMs, type PolicyFile, policySchema, SEVERITIES } from './schema.js';
 
-/** Sections that must be objects; valibot's object schemas would take an array for an empty object. */
-const OBJECT_SECTIONS = ['rules', 'verify', 'shell', 'profiles'];
+/** Milliseconds of a validated duration; `fallback` when none is given. */
+export function parseDuration(value: string | number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const ms = durationMs(value);
+  return Number.isFinite(ms) ? ms : fallback;
+}
 
-export function validatePolicy(source: string, data: unknown): PolicyFile {
-  const notObject = (value: unknown) => value === null || typeof value !== 'object' || Array.isArray(value);
-  if (notObject(data)) {
-    throw new ConfigError(
-      `${relativeName(source)}: expected an object at the top level, found ${describeValue(data)}.`,
-    );
-  }
-  for (const key of OBJECT_SECTIONS) {
-    const value = (data as Record<string, unknown>)[key];
-    if (value !== undefined && notObject(value)) {
-      throw new ConfigError(
-        `${relativeName(source)}: ${key}: expected an object, found ${describeValue(value)}.`,
-      );
-    }
+/** Validates one policy source; `label` names it in errors (`.agentpolicyrc`, `HEAD:.agentpolicyrc`). */
+export function validatePolicy(label: string, data: unknown): PolicyFile {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new ConfigError(`${label}: expected an object at the top level, found ${describeValue(data)}.`);
   }
   const result = v.safeParse(policySchema, data);
-  if (result.success) return result.output;
-  const problems = [...new Set(result.issues.map((issue) => describeIssue(issue, data)))];
+  const problems = result.success
+    ? [...arraysTakenAsObjects(data, result.output, []), ...verifySettingsAlone(data)]
+    : [...new Set(result.issues.map((issue) => describeIssue(issue, data)))];
+  if (result.success && problems.length === 0) return result.output;
   const shown = problems.slice(0, 10);
   const more = problems.length > shown.length ? `\n  (+${problems.length - shown.length} more)` : '';
   throw new ConfigError(
-    `${relativeName(source)} is not a valid policy:\n${shown.map((p) => `  - ${p}`).join('\n')}${more}\n` +
+    `${label} is not a valid policy:\n${shown.map((p) => `  - ${p}`).join('\n')}${more}\n` +
       'Fix the policy file; `agentpolicy config` shows the resolved policy once it loads.',
   );
+}
+
+/** valibot's object schemas accept an array as an object with no keys: `[]` where `{}` belongs is an error. */
+function arraysTakenAsObjects(input: unknown, output: unknown, keys: (string | number)[]): string[] {
+  if (Array.isArray(input)) {
+    if (!Array.isArray(output))
+      return [`${formatPath(keys)}: expected an object, found ${describeValue(input)}.`];
+    return input.flatMap((item, i) => arraysTakenAsObjects(item, output[i], [...keys, i]));
+  }
+  if (input === null || typeof input !== 'object' || output === null || typeof output !== 'object') return [];
+  return Object.keys(input).flatMap((key) =>
+    Object.hasOwn(output, key)
+      ? arraysTakenAsObjects(
+          (input as Record<string, unknown>)[key],
+          (output as Record<string, unknown>)[key],
+          [...keys, key],
+        )
+      : [],
+  );
+}
+
+/** `on`, `timeout` and `mode` directly under `verify` are the settings of `verify.from`'s steps. */
+function verifySettingsAlone(data: unknown): string[] {
+  const problems: string[] = [];
+  const check = (verify: unknown, prefix: string) => {
+    if (!verify || typeof verify !== 'object' || 'from' in verify) return;
+    for (const key of ['on', 'timeout', 'mode'])
+      if (key in verify)
+        problems.push(
+          `${prefix}verify.${key}: applies to the steps read from verify.from, and "from" is not set. Set "from", or give each named step its own "${key}".`,
+        );
+  };
+  const policy = data as Record<string, unknown>;
+  check(policy.verify, '');
+  for (const [name, profile] of Object.entries((policy.profiles as Record<string, unknown>) ?? {}))
+    check((profile as Record<string, unknown> | null)?.verify, `profiles.${name}.`);
+  return problems;
 }
 
 type Issue = v.BaseIssue<unknown>;
@@ -82,7 +115,7 @@ function describeIssue(issue: Issue, data: unknown): string {
     if (parent.length === 3 && parent[0] === 'profiles' && parent[2] === 'rules') {
       return `${where}: unknown rule "${key}".${suggestion(key, Object.keys(rules))}`;
     }
-    const known = parent.length === 0 ? TOP_KEYS : knownKeys(parent, data);
+    const known = parent.length === 0 ? TOP_KEYS : knownKeys(parent);
     return `${where}: unknown key "${key}".${suggestion(key, known)}`;
   }
 
@@ -92,23 +125,20 @@ function describeIssue(issue: Issue, data: unknown): string {
     return explainRuleEntry(where, String(keys[ruleIndex]), found);
   }
 
-  const expected = issue.expected ? `expected ${issue.expected}` : issue.message;
-  return `${where}: ${issue.type === 'union' ? 'invalid value' : expected}, found ${describeValue(found)}${issue.type === 'union' ? '' : ''}.${customMessage(issue)}`;
+  return `${where}: ${expectation(issue)}, found ${describeValue(found)}.`;
 }
 
-function customMessage(issue: Issue): string {
-  // valibot's own messages repeat expected/received; keep only messages we wrote in the schema.
-  return issue.message && !issue.message.startsWith('Invalid ') ? ` (${issue.message})` : '';
+/** What the schema wanted: the message we wrote in it, else valibot's expected type. */
+function expectation(issue: Issue): string {
+  const ours = issue.message && !issue.message.startsWith('Invalid ') ? issue.message : undefined;
+  if (ours) return `expected ${ours}`;
+  if (issue.type === 'union') return 'expected one of the accepted forms';
+  return `expected ${issue.expected ?? 'a valid value'}`;
 }
 
-function knownKeys(parent: (string | number)[], data: unknown): string[] {
+function knownKeys(parent: (string | number)[]): string[] {
   if (parent[0] === 'shell') return ['deny', 'allow', 'onError', 'tempDirs', 'pattern', 'reason', 'examples'];
-  if (parent[0] === 'verify') {
-    const verify = valueAt(data, ['verify']) as Record<string, unknown> | undefined;
-    return verify && 'from' in verify
-      ? ['from', 'on', 'timeout', 'mode']
-      : ['run', 'on', 'when', 'timeout', 'parallel', 'mode'];
-  }
+  if (parent[0] === 'verify') return ['run', 'on', 'when', 'timeout', 'parallel', 'mode'];
   if (parent[0] === 'profiles') return ['extends', 'rules', 'verify', 'shell'];
   return [];
 }
@@ -138,5 +168,5 @@ function explainRuleEntry(where: string, id: string, value: unknown): string {
     const known = Object.keys((rule.meta.options as unknown as { entries: Record<string, unknown> }).entries);
     return `${optionWhere}: unknown option "${key}" for rule ${id}.${suggestion(key, known)} Options: ${known.join(', ')}.`;
   }
-  return `${optionWhere}: expected ${issue.expected ?? 'a valid value'}, found ${describeValue(valueAt(value[1], keys))}.${customMessage(issue)}`;
+  return `${optionWhere}: ${expectation(issue)}, found ${describeValue(valueAt(value[1], keys))}.`;
 }

@@ -1,11 +1,13 @@
 // The repository facts the command rules need, gathered once per command in a few git calls, and
 // only the ones the operations ask about: most commands need none.
+
 import { existsSync, statSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import type { CommandFacts } from '../rules/command-facts.js';
 import { placeOf } from '../rules/command-facts.js';
 import type { Operation, Target } from '../shell/types.js';
 import { git } from './exec.js';
+import { locateRepository } from './locate.js';
 
 function targetsOf(operations: Operation[]): Target[] {
   return operations.flatMap((operation) => {
@@ -61,6 +63,8 @@ export function gatherFacts(
   for (const target of targets)
     if (!target.glob && existsSync(target.path!)) facts.existing.add(target.path!);
   if (!inRepository) return facts;
+  const location = locateRepository(root, {});
+  if (location) facts.gitDir = location.commonDir;
   const inProject = targets.filter(
     (target) => placeOf(target.path!, facts) === 'project' || placeOf(target.path!, facts) === 'project-root',
   );

@@ -7,6 +7,8 @@ export interface CommandFacts {
   /** Top of the work tree; absent outside a repository (the working directory is the project then). */
   root: string;
   inRepository: boolean;
+  /** The repository's common git directory (absolute), which a linked worktree keeps elsewhere. */
+  gitDir?: string;
   home?: string;
   /** Absolute directories where deleting is always fine. */
   tempDirs: string[];

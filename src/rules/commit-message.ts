@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { CommitMessage, RuleReport } from '../types.js';
+import { regexp, regexSource } from './match.js';
 import { subjectOf, trailersOf } from './message-text.js';
 import type { CheckMessage, RuleMeta } from './rule.js';
 
@@ -13,7 +14,7 @@ export const meta = {
     minLength: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 1),
     maxSubjectLength: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
     /** A regular expression the subject line must match. */
-    pattern: v.optional(v.string()),
+    pattern: v.optional(regexSource),
     /** Require Conventional Commits (`type(scope): subject`). */
     conventional: v.optional(
       v.union([
@@ -82,7 +83,7 @@ export const checkMessage: CheckMessage<Options> = (message, options) => {
       message: `The subject line is ${subject.length} characters; at most ${options.maxSubjectLength}.`,
     });
   }
-  if (options.pattern !== undefined && !new RegExp(options.pattern).test(subject)) {
+  if (options.pattern !== undefined && !regexp(options.pattern).test(subject)) {
     reports.push({ message: `The subject line does not match ${options.pattern}.` });
   }
   for (const word of options.forbid) {

@@ -1,7 +1,8 @@
 import * as v from 'valibot';
 import type { ChangeSet } from '../types.js';
 import { changedFile } from './examples.js';
-import { matchesAny, regexp } from './match.js';
+import { matchesAny, regexp, regexSource } from './match.js';
+import { regexProblem } from './regex.js';
 import type { CheckChange, RuleMeta } from './rule.js';
 
 export const checkChange: CheckChange<Options> = (change, options) => {
@@ -44,14 +45,24 @@ export const meta = {
   options: v.strictObject({
     patterns: v.optional(
       v.array(
-        v.strictObject({
-          pattern: v.string(),
-          message: v.string(),
-          /** Regular expression flags, e.g. "i". */
-          flags: v.optional(v.string(), ''),
-          /** Globs the pattern applies to; all files when absent. */
-          files: v.optional(v.array(v.string())),
-        }),
+        v.pipe(
+          v.strictObject({
+            pattern: regexSource,
+            message: v.string(),
+            /** Regular expression flags, e.g. "i". */
+            flags: v.optional(v.string(), ''),
+            /** Globs the pattern applies to; all files when absent. */
+            files: v.optional(v.array(v.string())),
+          }),
+          v.forward(
+            v.rawCheck(({ dataset, addIssue }) => {
+              if (!dataset.typed) return;
+              const problem = regexProblem(dataset.value.pattern, dataset.value.flags);
+              if (problem) addIssue({ message: `valid flags: ${problem}` });
+            }),
+            ['flags'],
+          ),
+        ),
       ),
       [],
     ),

@@ -28,18 +28,26 @@ export const POLICY_FILES = [
   '.agentpolicyrc.yml',
 ];
 
-/** Hook folders and the agents' hook registrations: changing them switches the guard off. */
+/**
+ * Hook folders and every agent's settings folder as a whole: the agents' hook registrations,
+ * permissions and sandbox settings live there, and changing them switches the guard off.
+ */
 export const HOOK_FILES = [
   '.husky/**',
   '.githooks/**',
-  '.claude/settings.json',
-  '.claude/settings.local.json',
-  '.codex/hooks.json',
-  '.codex/config.toml',
-  '.cursor/hooks.json',
-  '.gemini/settings.json',
+  '.claude/**',
+  '.cursor/**',
+  '.codex/**',
+  '.gemini/**',
   '.github/hooks/**',
+  '.github/copilot/**',
 ];
+
+/** Folders inside an agent's settings folder that are not settings: the work trees agents create. */
+export const NOT_SETTINGS = ['.claude/worktrees/**'];
+
+/** Package manager settings that change what a package script runs (`script-shell`, `ignore-scripts`). */
+export const SCRIPT_SETTINGS = ['.npmrc', '.yarnrc', '.yarnrc.yml', '.pnpmfile.cjs'];
 
 export const CI_FILES = ['.github/workflows/**', '.gitlab-ci.yml', '.ci/**'];
 

@@ -4,6 +4,9 @@
 // each list of globs becomes one expression, so a path costs a single test. match.test.ts checks
 // that both agree.
 
+import * as v from 'valibot';
+import { compileRegex, type Matcher, regexProblem } from './regex.js';
+
 function escapeChar(char: string): string {
   return /[.+^${}()|\\/]/.test(char) ? `\\${char}` : char;
 }
@@ -104,15 +107,25 @@ export function matchesGlob(path: string, glob: string): boolean {
   return matchesAny(path, [glob]);
 }
 
-const regexps = new Map<string, RegExp>();
+const regexps = new Map<string, Matcher>();
 
-/** A regular expression from a pattern source in the policy, compiled once. */
-export function regexp(source: string, flags = ''): RegExp {
+/** A regular expression from a pattern source in the policy, compiled once (linear-time matching). */
+export function regexp(source: string, flags = ''): Matcher {
   const key = `${flags}/${source}`;
   let found = regexps.get(key);
   if (!found) {
-    found = new RegExp(source, flags);
+    found = compileRegex(source, flags);
     regexps.set(key, found);
   }
   return found;
 }
+
+/** A string option holding a regular expression: it must compile, and the message says why not. */
+export const regexSource = v.pipe(
+  v.string(),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const problem = regexProblem(dataset.value);
+    if (problem) addIssue({ message: `a regular expression: ${problem}` });
+  }),
+);

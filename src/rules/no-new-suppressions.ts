@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import type { ChangeSet } from '../types.js';
 import { changedFile } from './examples.js';
-import { matchesAny, regexp } from './match.js';
+import { matchesAny, regexp, regexSource } from './match.js';
 import type { CheckChange, RuleMeta } from './rule.js';
 
 /** Regular expressions (sources) for lint and type-check suppressions. */
@@ -82,7 +82,7 @@ export const meta = {
   defaultSeverity: 'error',
   inputs: ['change'],
   options: v.strictObject({
-    patterns: v.optional(v.array(v.string()), DEFAULT_SUPPRESSIONS),
+    patterns: v.optional(v.array(regexSource), DEFAULT_SUPPRESSIONS),
     /** Globs of files where suppressions may be added: by default prose, which names them without using them. */
     ignore: v.optional(v.array(v.string()), ['**/*.md', '**/*.mdx', '**/*.txt', '**/*.rst']),
   }),

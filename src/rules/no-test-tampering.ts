@@ -3,7 +3,8 @@ import type { ChangeSet } from '../types.js';
 import { list, trackedFilesOf } from './command-facts.js';
 import { changedFile } from './examples.js';
 import { TEST_FILES } from './globs.js';
-import { matchesAny, matchesGlob, regexp } from './match.js';
+import { matchesAny, matchesGlob, regexp, regexSource } from './match.js';
+import type { Matcher } from './regex.js';
 import type { CheckChange, CheckCommand, RuleMeta } from './rule.js';
 
 /** Regular expressions (sources) for one assertion each. */
@@ -31,10 +32,9 @@ export const DEFAULT_SKIPS = [
   '\\bpending\\s*\\(',
 ];
 
-function countMatches(lines: { text: string }[], patterns: RegExp[]): number {
+function countMatches(lines: { text: string }[], patterns: Matcher[]): number {
   let count = 0;
-  for (const { text } of lines)
-    for (const pattern of patterns) count += text.match(new RegExp(pattern.source, 'g'))?.length ?? 0;
+  for (const { text } of lines) for (const pattern of patterns) count += pattern.count(text);
   return count;
 }
 
@@ -123,8 +123,8 @@ export const meta = {
   inputs: ['change', 'command'],
   options: v.strictObject({
     tests: v.optional(v.array(v.string()), TEST_FILES),
-    assertions: v.optional(v.array(v.string()), DEFAULT_ASSERTIONS),
-    skips: v.optional(v.array(v.string()), DEFAULT_SKIPS),
+    assertions: v.optional(v.array(regexSource), DEFAULT_ASSERTIONS),
+    skips: v.optional(v.array(regexSource), DEFAULT_SKIPS),
   }),
   hint: 'Make the code pass the tests as they are; if a test is wrong, say so to a human instead of changing it.',
 } satisfies RuleMeta;

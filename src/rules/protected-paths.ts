@@ -1,23 +1,48 @@
+import { isAbsolute, relative, sep } from 'node:path';
 import * as v from 'valibot';
 import type { Target } from '../shell/types.js';
-import type { ChangeSet } from '../types.js';
-import { placeOf, shown } from './command-facts.js';
+import type { ChangeSet, RuleReport } from '../types.js';
+import { type CommandFacts, placeOf, shown } from './command-facts.js';
 import { changedFile } from './examples.js';
-import { CI_FILES, GIT_VIEW_FILES, HOOK_FILES, POLICY_FILES } from './globs.js';
+import {
+  CI_FILES,
+  GIT_VIEW_FILES,
+  HOOK_FILES,
+  NOT_SETTINGS,
+  POLICY_FILES,
+  SCRIPT_SETTINGS,
+} from './globs.js';
 import { matchesAny, matchesGlob } from './match.js';
+import { scriptClosure } from './package-scripts.js';
 import type { CheckChange, CheckCommand, RuleMeta } from './rule.js';
 
-export const checkChange: CheckChange<Options> = (change, options) =>
-  change.files
+const isProtected = (path: string, paths: readonly string[]) =>
+  matchesAny(path, paths) && !matchesAny(path, NOT_SETTINGS);
+
+export const checkChange: CheckChange<Options> = (change, options) => {
+  const reports: RuleReport[] = change.files
     .filter(
       (file) =>
-        matchesAny(file.path, options.paths) ||
-        (file.oldPath !== undefined && matchesAny(file.oldPath, options.paths)),
+        isProtected(file.path, options.paths) ||
+        (file.oldPath !== undefined && isProtected(file.oldPath, options.paths)),
     )
     .map((file) => ({
-      message: `${file.oldPath && matchesAny(file.oldPath, options.paths) ? file.oldPath : file.path} is protected and must not change.`,
+      message: `${file.oldPath && isProtected(file.oldPath, options.paths) ? file.oldPath : file.path} is protected and must not change.`,
       file: file.path,
     }));
+  const manifest = change.packageScripts;
+  if (manifest && options.scripts.length) {
+    for (const name of scriptClosure(options.scripts, manifest.before, manifest.after)) {
+      if (manifest.before[name] === manifest.after[name]) continue;
+      reports.push({
+        message: `package.json: the script "${name}" ${manifest.after[name] === undefined ? 'is removed' : manifest.before[name] === undefined ? 'is added' : 'changes'}, and the verification steps run it.`,
+        file: 'package.json',
+        hint: 'The scripts verification runs are for humans to change: a changed test script changes what "passing" means.',
+      });
+    }
+  }
+  return reports;
+};
 
 const file = changedFile;
 
@@ -27,6 +52,7 @@ export const changeExamples: { valid: ChangeSet[]; invalid: ChangeSet[] } = {
     { source: 'staged', files: [file('.agentpolicyrc')] },
     { source: 'staged', files: [file('.husky/pre-commit', { status: 'deleted' })] },
     { source: 'staged', files: [file('ci.yml', { status: 'renamed', oldPath: '.github/workflows/ci.yml' })] },
+    { source: 'staged', files: [file('.claude/agents/reviewer.md')] },
   ],
 };
 
@@ -36,7 +62,16 @@ export const meta = {
   defaultSeverity: 'error',
   inputs: ['change', 'command'],
   options: v.strictObject({
-    paths: v.optional(v.array(v.string()), [...POLICY_FILES, ...HOOK_FILES, ...CI_FILES, ...GIT_VIEW_FILES]),
+    /** Globs of files that must not change. The policy's own sources are always added. */
+    paths: v.optional(v.array(v.string()), [
+      ...POLICY_FILES,
+      ...HOOK_FILES,
+      ...CI_FILES,
+      ...GIT_VIEW_FILES,
+      ...SCRIPT_SETTINGS,
+    ]),
+    /** package.json scripts that must not change; the scripts the verification steps run are always added. */
+    scripts: v.optional(v.array(v.string()), []),
   }),
   hint: 'These files are for humans to change. Ask for the change instead of making it.',
 } satisfies RuleMeta;
@@ -44,9 +79,10 @@ export const meta = {
 export type Options = v.InferOutput<typeof meta.options>;
 
 /**
- * Never writable by a command other than git: the guard's own state, git's hooks, configuration
- * and refs, everything git keeps (a ref file written directly moves a branch), and the policy key
- * of package.json. Lock files git left behind may be removed.
+ * Never writable by a command other than git: git's own state as a whole (its hooks, its
+ * configuration, the refs written as files, the objects, our state under .git/agentpolicy/); git
+ * commands change it through git, which the other rules judge. `.git` itself too: in a linked
+ * worktree it is the file naming the git directory. Lock files git left behind may be removed.
  */
 const ALWAYS = ['.git', '.git/**'];
 const GIT_LOCKS = ['.git/**/*.lock', '.git/*.lock'];
@@ -62,11 +98,13 @@ export const checkCommand: CheckCommand<Options> = (operations, options, facts) 
   const reports = [];
   const touched = (target: Target, deleting: boolean) => {
     if (!target.path) return undefined;
+    const gitRel = inGitDirectory(target.path, facts);
+    if (gitRel !== undefined) return deleting && matchesAny(gitRel, GIT_LOCKS) ? undefined : gitRel;
     const place = placeOf(target.path, facts);
     if (place !== 'project' && place !== 'git-dir') return undefined;
     const rel = shown(target, facts);
     if (deleting && matchesAny(rel, GIT_LOCKS)) return undefined;
-    if (matchesAny(rel, options.paths) || matchesAny(rel, ALWAYS)) return rel;
+    if (isProtected(rel, options.paths) || matchesAny(rel, ALWAYS)) return rel;
     // Deleting node_modules as a whole is fine (the hooks then block until it is reinstalled).
     if (!deleting && matchesAny(rel, OWN_CODE)) return rel;
     // A glob (`rm -rf .*`) or a folder being removed (`rm -rf .github`) reaches a protected file
@@ -108,6 +146,14 @@ export const checkCommand: CheckCommand<Options> = (operations, options, facts) 
   return reports;
 };
 
+/** `.git/<path>` when `path` is inside the repository's common git directory (a linked worktree's is elsewhere). */
+function inGitDirectory(path: string, facts: CommandFacts): string | undefined {
+  if (!facts.gitDir) return undefined;
+  const rel = relative(facts.gitDir, path);
+  if (rel.startsWith('..') || isAbsolute(rel)) return undefined;
+  return rel ? `.git/${rel.split(sep).join('/')}` : '.git';
+}
+
 export const commandExamples = {
   valid: ['cat .agentpolicyrc', 'echo x >> NOTES.md', 'rm -rf node_modules', 'rm -rf src/old'],
   // .git/info/attributes is never committed, so only the guard can stop an agent writing it.
@@ -121,5 +167,9 @@ export const commandExamples = {
     'echo "module.exports = {}" > node_modules/agentpolicy/dist/hot.cjs',
     "echo '* -diff' >> .git/info/attributes",
     "echo '*.ts -diff' >> .gitattributes",
+    'git rev-parse HEAD~1 > .git/refs/heads/main',
+    "echo 'script-shell=true' >> .npmrc",
+    'touch .cursor/rules/new.mdc',
+    "echo '{}' > .github/copilot/settings.json",
   ],
 } satisfies { valid: string[]; invalid: string[] };

@@ -1,13 +1,12 @@
 // Verification for a hook or CI: picks the steps for the occasion (from the policy and VERIFY.md),
 // skips those whose `when` globs match nothing changed, runs them on the exact content being
 // checked, and records the results for `agentpolicy report`.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Paint } from '../cli/io.js';
 import { matchesGlob } from '../rules/match.js';
 import type { ResolvedPolicy, VerifyHook, VerifyStep } from '../types.js';
 import { materialize } from './materialize.js';
-import { parseVerifyMarkdown } from './parse-verify-md.js';
 import { createProgress, formatResultLine } from './progress.js';
 import { runSteps, type StepResult } from './run-steps.js';
 
@@ -37,18 +36,18 @@ export interface VerifyOutcome {
 export function stepsFor(
   policy: ResolvedPolicy,
   hook: VerifyHook,
-  root: string,
+  _root?: string,
 ): { steps: VerifyStep[]; problem?: string } {
   const steps = policy.verify.filter((step) => step.on.includes(hook));
   if (policy.verifyFrom && policy.verifyFromSettings?.on.includes(hook)) {
-    const path = join(root, policy.verifyFrom);
-    if (!existsSync(path)) {
+    // The steps come with the policy, read from the same commit: never from the work tree.
+    const fromFile = policy.verifyFromSteps;
+    if (!fromFile) {
       return {
         steps,
         problem: `${policy.verifyFrom} is missing, so there is nothing to verify with. Write the commands to run before moving on in its fenced shell blocks (\`agentpolicy init --memory\` writes a template).`,
       };
     }
-    const fromFile = parseVerifyMarkdown(readFileSync(path, 'utf8'), policy.verifyFromSettings);
     if (fromFile.length === 0) {
       return {
         steps,

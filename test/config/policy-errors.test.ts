@@ -77,7 +77,7 @@ describe('policy errors block with exit 2 and name the problem', () => {
       'missing extended file',
       '.agentpolicyrc',
       '{ "extends": "./team.json" }',
-      /cannot read \.\/team\.json \(ENOENT\)/,
+      /extends: cannot read \.\/team\.json: team\.json does not exist/,
     ],
     [
       'missing package',

@@ -26,7 +26,7 @@ describe('resolvePolicy', () => {
       options: { max: 30, binaryCost: 50 },
     });
     expect(provenance.rules['max-diff-lines']).toEqual({
-      severity: join(repo.dir, '.agentpolicyrc'),
+      severity: '.agentpolicyrc',
       options: 'agentpolicy:fast-model',
     });
     expect(policy.rules['no-deletions']).toBeUndefined();
@@ -41,11 +41,6 @@ describe('resolvePolicy', () => {
       '{ "rules": { "scope": ["error", { "allow": ["src/**"] }] } }',
     ],
     ['.agentpolicyrc.yml', '.agentpolicyrc.yml', 'rules:\n  scope:\n    - error\n    - allow: ["src/**"]\n'],
-    [
-      'package.json key',
-      'package.json',
-      '{ "name": "x", "agentpolicy": { "rules": { "scope": ["error", { "allow": ["src/**"] }] } } }',
-    ],
   ])('reads %s', async (_name, file, content) => {
     const repo = createRepo();
     repo.write(file, content);
@@ -89,11 +84,11 @@ describe('resolvePolicy', () => {
     expect(policy.rules['max-diff-lines']?.options.max).toBe(1000);
     expect(policy.rules['edit-only']).toBeUndefined();
     await expect(resolvePolicy(repo.dir, { profile: 'humna' })).rejects.toThrow(
-      /Unknown profile "humna"\. Did you mean "human"\?/,
+      /The selected profile "humna" is not in the policy\. Did you mean "human"\?/,
     );
   });
 
-  it('selects the profile from AGENTPOLICY_PROFILE and --profile', () => {
+  it('selects no profile from AGENTPOLICY_PROFILE or an argument; config --profile only previews', () => {
     const repo = createRepo();
     repo.write(
       '.agentpolicyrc',
@@ -106,12 +101,15 @@ describe('resolvePolicy', () => {
       cwd: repo.dir,
       env: { ...repo.env, AGENTPOLICY_PROFILE: 'loose' },
     });
-    expect(JSON.parse(fromEnv.stdout).policy.rules['no-force-push']).toBeUndefined();
+    expect(JSON.parse(fromEnv.stdout).policy.rules['no-force-push']).toBeDefined();
+    expect(fromEnv.stderr).toMatch(/AGENTPOLICY_PROFILE is ignored/);
     const fromFlag = runCli(['--profile', 'loose', 'config', '--format', 'json'], {
       cwd: repo.dir,
       env: repo.env,
     });
-    expect(JSON.parse(fromFlag.stdout).policy.profile).toBe('loose');
+    expect(fromFlag.status).toBe(2);
+    const preview = runCli(['config', '--profile', 'loose', '--format', 'json'], { cwd: repo.dir, env: repo.env });
+    expect(JSON.parse(preview.stdout).policy.profile).toBe('loose');
   });
 
   it('finds the policy at the repository root from a subdirectory', () => {

@@ -79,11 +79,14 @@ describe('commit-msg hook', () => {
     expect(result.stderr).toMatch(/npm install/);
   });
 
-  it('blocks with exit 2 reasons when the policy is broken', () => {
+  it('blocks with exit 2 reasons when the committed policy is broken', () => {
     const project = createProject(messagePolicy);
     project.write('.agentpolicyrc', '{ "rules": { "commit-mesage": "error" } }');
+    project.git('add', '-A');
+    project.git('-c', 'core.hooksPath=/dev/null', 'commit', '-q', '-m', 'Break the policy past the hooks');
     const result = project.gitRaw(['commit', '-q', '--allow-empty', '-m', 'A perfectly good message']);
     expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/HEAD:\.agentpolicyrc is not a valid policy/);
     expect(result.stderr).toMatch(/unknown rule "commit-mesage"\. Did you mean "commit-message"\?/);
   });
 });

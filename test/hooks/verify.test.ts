@@ -65,16 +65,19 @@ describe('verification steps', () => {
 
   it('fails on a missing command and kills a step that times out', () => {
     const project = createProject();
+    // The committed policy judges: commit the steps (as a human would, past the hooks).
     project.write(
       '.agentpolicyrc',
       JSON.stringify({
         extends: 'agentpolicy:recommended',
         verify: {
           missing: { run: 'definitely-not-a-command-here' },
-          slow: { run: 'sleep 30 & sleep 30; wait', timeout: '500ms' },
+          slow: { run: 'sleep 30 & sleep 30; wait', timeout: '1s' },
         },
       }),
     );
+    project.git('add', '-A');
+    project.git('-c', 'core.hooksPath=/dev/null', 'commit', '-q', '-m', 'Add the verification steps');
     const result = project.gitRaw(['commit', '-q', '--allow-empty', '-m', 'Try the steps']);
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/✗ missing exit 127/);
@@ -119,6 +122,8 @@ describe('verification steps', () => {
       '.agentpolicyrc',
       JSON.stringify({ extends: 'agentpolicy:recommended', verify: { from: 'VERIFY.md' } }),
     );
+    project.git('add', '-A');
+    project.git('-c', 'core.hooksPath=/dev/null', 'commit', '-q', '-m', 'Take the steps from VERIFY.md');
     const result = project.cli(['verify']);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/VERIFY\.md is missing/);

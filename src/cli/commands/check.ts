@@ -1,15 +1,23 @@
+import {
+  applyChangePermission,
+  policyChangeFindings,
+  withPackageManifest,
+} from '../../adapters/policy-change.js';
 import { checkRange } from '../../adapters/range-check.js';
+import { headCommit, policyAtCommit } from '../../config/committed.js';
 import { evaluateChange, needsHunks } from '../../engine/evaluate.js';
 import { UsageError } from '../../errors.js';
 import { collectStaged, collectWorktree } from '../../git/collect.js';
 import { git } from '../../git/exec.js';
+import type { RepositoryLocation } from '../../git/locate.js';
 import { formatGithub } from '../../report/github.js';
 import { formatMarkdown } from '../../report/markdown.js';
 import { type CheckResult, isOk } from '../../report/result.js';
 import { formatText } from '../../report/text.js';
+import type { ResolvedPolicy } from '../../types.js';
 import { oneOf, parseCommandArgs } from '../args.js';
 import type { Globals } from '../commands.js';
-import { loadPolicy, repositoryRoot } from '../context.js';
+import { judgingPolicy, repository } from '../context.js';
 import { type Io, paint, useColor } from '../io.js';
 
 export const usage = `Usage: agentpolicy check [--staged | --worktree | --range A..B] [--format text|json|github|markdown]
@@ -19,13 +27,15 @@ Runs the diff rules of the policy on a change set and reports what they find.
   --worktree    the work tree against HEAD, untracked files included (an agent checking itself)
   --range A..B  every commit of the range on its own (diff and message rules), and the range as a
                 whole (max-diff-lines maxRange)
+The policy that judges is the committed one, as at commit time (HEAD's; for --range, the one at
+its start): a change to the policy in what is checked is reported as policy-changed.
 Exit 0 when nothing is an error, 1 when something is, 2 for usage, policy or git errors.
 The index and the work tree are only read, never changed.
 `;
 
 const FORMATS = ['text', 'json', 'github', 'markdown'] as const;
 
-export async function run(argv: string[], io: Io, globals: Globals): Promise<number> {
+export async function run(argv: string[], io: Io, _globals: Globals): Promise<number> {
   const { values } = parseCommandArgs(
     'check',
     argv,
@@ -40,25 +50,42 @@ export async function run(argv: string[], io: Io, globals: Globals): Promise<num
   const chosen = [values.staged, values.worktree, values.range !== undefined].filter(Boolean).length;
   if (chosen > 1) throw new UsageError('check: choose one of --staged, --worktree and --range.');
   const format = oneOf('check', 'format', values.format, FORMATS, 'text');
-  const root = repositoryRoot(io, 'check');
-  const policy = await loadPolicy(root, globals);
+  const location = repository(io, 'check');
   const result =
     values.range !== undefined
-      ? checkGivenRange(values.range, policy, root)
-      : checkChangeSet(values.worktree ? 'worktree' : 'staged', policy, root, io.env);
+      ? checkGivenRange(values.range, location, io)
+      : checkChangeSet(values.worktree ? 'worktree' : 'staged', location, io);
   io.stdout(render(result, format, io));
   return result.ok ? 0 : 1;
 }
 
-function checkChangeSet(
-  source: 'staged' | 'worktree',
-  policy: Awaited<ReturnType<typeof loadPolicy>>,
-  root: string,
-  env: NodeJS.ProcessEnv,
-): CheckResult {
-  const options = { root, env, hunks: needsHunks(policy) };
+function checkChangeSet(source: 'staged' | 'worktree', location: RepositoryLocation, io: Io): CheckResult {
+  const inForce = judgingPolicy(location, io);
+  const { policy } = inForce;
+  const root = location.root;
+  const options = { root, env: io.env, hunks: needsHunks(policy) };
   const change = source === 'staged' ? collectStaged(options) : collectWorktree(options);
-  const { findings, stats } = evaluateChange(policy, change, { scope: 'commit' });
+  const head = headCommit(location, io.env);
+  const { keyChanged } = withPackageManifest(
+    change,
+    root,
+    head ? { commit: head } : { absent: true },
+    source === 'staged' ? { index: true } : { worktree: true },
+    io.env,
+  );
+  const evaluated = evaluateChange(policy, change, { scope: 'commit' });
+  const { stats } = evaluated;
+  let findings = inForce.commit
+    ? [...policyChangeFindings(change, policy, keyChanged), ...evaluated.findings]
+    : evaluated.findings;
+  if (source === 'staged')
+    findings = applyChangePermission(
+      findings,
+      location.commonDir,
+      root,
+      { staged: true, parent: head },
+      io.env,
+    ).findings;
   return {
     ok: isOk(findings),
     subject: source === 'staged' ? 'staged changes' : 'work tree',
@@ -67,11 +94,8 @@ function checkChangeSet(
   };
 }
 
-function checkGivenRange(
-  range: string,
-  policy: Awaited<ReturnType<typeof loadPolicy>>,
-  root: string,
-): CheckResult {
+function checkGivenRange(range: string, location: RepositoryLocation, io: Io): CheckResult {
+  const root = location.root;
   const match = /^(.*?)\.\.(\.?)(.*)$/.exec(range);
   if (!match) throw new UsageError(`check: --range takes A..B (or A...B); got "${range}".`);
   const [, from = '', threeDots, to = ''] = match;
@@ -80,6 +104,10 @@ function checkGivenRange(
     ? git(['rev-parse', '--verify', `${from}^{commit}`], { cwd: root }).stdout.trim()
     : undefined;
   if (base && threeDots) base = git(['merge-base', base, head], { cwd: root }).stdout.trim();
+  // Judged as the CI gate judges: by the policy at the start of the range.
+  const policy: ResolvedPolicy =
+    (base ? policyAtCommit(location, base, { name: base.slice(0, 12) })?.policy : undefined) ??
+    judgingPolicy(location, io).policy;
   return checkRange(policy, base, head, { root });
 }
 

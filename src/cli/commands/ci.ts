@@ -2,10 +2,8 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { detectRange } from '../../adapters/ci-range.js';
 import { checkCommits } from '../../adapters/range-check.js';
-import { resolvePolicyAtCommit } from '../../config/at-commit.js';
-import { SEARCH_PLACES } from '../../config/places.js';
-import { UsageError } from '../../errors.js';
-import { git } from '../../git/exec.js';
+import { policyAtCommit } from '../../config/committed.js';
+import { ConfigError, UsageError } from '../../errors.js';
 import { locateRepository } from '../../git/locate.js';
 import { formatGithub } from '../../report/github.js';
 import { formatGitlab } from '../../report/gitlab.js';
@@ -18,7 +16,6 @@ import type { Finding, ResolvedPolicy } from '../../types.js';
 import { VERSION } from '../../version.js';
 import { oneOf, parseCommandArgs } from '../args.js';
 import type { Globals } from '../commands.js';
-import { loadResolution } from '../context.js';
 import { type Io, paint, useColor } from '../io.js';
 
 export const usage = `Usage: agentpolicy ci [--base REF] [--head REF] [--policy-from base|head]
@@ -36,7 +33,7 @@ Exit 0 when nothing is an error, 1 when something is, 2 when the range or the po
 
 const FORMATS = ['text', 'json', 'github', 'markdown', 'sarif', 'gitlab'] as const;
 
-export async function run(argv: string[], io: Io, globals: Globals): Promise<number> {
+export async function run(argv: string[], io: Io, _globals: Globals): Promise<number> {
   const { values } = parseCommandArgs(
     'ci',
     argv,
@@ -66,12 +63,18 @@ export async function run(argv: string[], io: Io, globals: Globals): Promise<num
     ...(values.head ? { head: values.head } : {}),
   });
 
-  const trusted =
-    policyFrom === 'base'
-      ? resolvePolicyAtCommit(root, range.base, globals.profile ? { profile: globals.profile } : {})
-      : await loadResolution(root, globals);
+  const from = policyFrom === 'base' ? range.base : range.head;
+  const trusted = policyAtCommit(location, from, { name: from.slice(0, 12) });
+  if (!trusted)
+    throw new ConfigError(
+      `No policy at ${from.slice(0, 12)}: the ${policyFrom} of the range has no .agentpolicyrc, so there is nothing trusted to judge it by. ` +
+        (policyFrom === 'base'
+          ? 'Merge the policy into the base branch first, or run with --policy-from head.'
+          : ''),
+    );
   const policy = trusted.policy;
-  const findings: Finding[] = policyChanges(root, range.base, range.head, trusted.files);
+  // A change to the policy inside the range is reported per commit (policy-changed), never applied.
+  const findings: Finding[] = [];
   const result = checkCommits(policy, [`${range.base}..${range.head}`], range.base, range.head, {
     root,
     env: io.env,
@@ -109,42 +112,6 @@ export async function run(argv: string[], io: Io, globals: Globals): Promise<num
     );
   }
   return checked.ok ? 0 : 1;
-}
-
-/** Policy files (and the files they extend) that the range changes: always reported, never applied. */
-function policyChanges(root: string, base: string, head: string, sources: string[]): Finding[] {
-  const inRepo = sources
-    .filter((path) => path.startsWith(`${root}/`) && !path.includes('/node_modules/'))
-    .map((path) => path.slice(root.length + 1));
-  const watched = [...new Set([...SEARCH_PLACES, ...inRepo])];
-  const changed = git(['diff', '--name-only', '-z', base, head, '--', ...watched], { cwd: root })
-    .stdout.split('\0')
-    .filter(Boolean);
-  // package.json holds the policy only under its "agentpolicy" key; other edits to it do not count.
-  const policyChanged = changed.filter(
-    (path) => path !== 'package.json' || packagePolicyDiffers(root, base, head),
-  );
-  return policyChanged.map((path) => ({
-    rule: 'policy-changed',
-    severity: 'error',
-    file: path,
-    message: `${path} changes the policy. The change is not applied to this run: the range is judged by the policy of its base.`,
-    hint: 'A human reviews policy changes. Merge them on their own, or run the gate with --policy-from head on purpose.',
-  }));
-}
-
-function packagePolicyDiffers(root: string, base: string, head: string): boolean {
-  const read = (commit: string) => {
-    const result = git(['cat-file', 'blob', `${commit}:package.json`], { cwd: root, okStatus: [128] });
-    try {
-      return result.status === 0
-        ? JSON.stringify((JSON.parse(result.stdout) as Record<string, unknown>).agentpolicy ?? null)
-        : 'null';
-    } catch {
-      return 'invalid';
-    }
-  };
-  return read(base) !== read(head);
 }
 
 async function verifyHead(

@@ -1,11 +1,17 @@
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { HOOK_NAMES, hasHookBlock } from '../../adapters/hook-scripts.js';
+import { readProfileSelection } from '../../audit/profile.js';
+import { policyInForce } from '../../config/committed.js';
+import { resolveTree } from '../../config/resolve.js';
+import { worktreeTree } from '../../config/tree.js';
 import { isAgentPolicyError } from '../../errors.js';
 import { git } from '../../git/exec.js';
+import { locateRepository } from '../../git/locate.js';
+import type { ResolvedPolicy } from '../../types.js';
 import { oneOf, parseCommandArgs } from '../args.js';
 import type { Globals } from '../commands.js';
-import { loadResolution, repositoryRoot } from '../context.js';
+import { repositoryRoot } from '../context.js';
 import { type Io, paint, useColor } from '../io.js';
 
 export const usage = `Usage: agentpolicy doctor [--format text|json]
@@ -47,14 +53,22 @@ export async function run(argv: string[], io: Io, globals: Globals): Promise<num
   return problems.length ? 1 : 0;
 }
 
-async function checkPolicy(root: string, globals: Globals): Promise<Check> {
+async function checkPolicy(root: string, _globals: Globals): Promise<Check> {
   try {
-    const { policy } = await loadResolution(root, globals);
+    const location = locateRepository(root, {});
+    if (!location) throw new Error(`${root} is not a repository`);
+    const profile = readProfileSelection(location.commonDir);
+    const inForce = policyInForce(location, 'worktree', profile ? { profile: profile.name } : {});
+    const { policy } = inForce;
     const count = Object.keys(policy.rules).length;
+    const pending = inForce.commit ? worktreeDiffers(root, policy) : '';
     return {
       name: 'policy',
       ok: true,
-      detail: `${count} rules on, from ${policy.sources.map((s) => relative(root, s) || s).join(' → ')}`,
+      detail:
+        `${count} rules on, from ${policy.sources.join(' → ')} (${inForce.commit ? `committed, ${inForce.where}` : `not committed yet: ${inForce.where}`})` +
+        (profile ? `; profile "${profile.name}" selected until ${profile.expires}` : '') +
+        pending,
     };
   } catch (error) {
     if (!isAgentPolicyError(error)) throw error;
@@ -64,6 +78,21 @@ async function checkPolicy(root: string, globals: Globals): Promise<Check> {
       detail: error.message.split('\n').join(' '),
       fix: 'fix the policy file as the message says, or run `agentpolicy init`',
     };
+  }
+}
+
+/** A note when the work tree's policy is not the committed one (it takes effect once committed). */
+function worktreeDiffers(root: string, committed: ResolvedPolicy): string {
+  const comparable = (policy: ResolvedPolicy) =>
+    JSON.stringify({ ...policy, sources: [], profile: undefined });
+  try {
+    const worktree = resolveTree(worktreeTree(root), root);
+    if (!worktree) return '; the work tree has no policy file: deleting it takes effect only once committed';
+    return comparable(worktree.policy) === comparable({ ...committed, profile: undefined } as ResolvedPolicy)
+      ? ''
+      : '; the work tree changes the policy: the change takes effect once committed (`agentpolicy config --worktree` shows it)';
+  } catch (error) {
+    return `; the policy in the work tree does not load (${(error as Error).message.split('\n')[0]}); it is not in force until committed`;
   }
 }
 

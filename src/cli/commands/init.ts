@@ -3,9 +3,11 @@ import { dirname, isAbsolute, join, relative } from 'node:path';
 import husky from 'husky';
 import { parseDocument } from 'yaml';
 import { HOOK_NAMES, type HookName, hookBlock, mergeHookScript } from '../../adapters/hook-scripts.js';
-import { findPolicyFile } from '../../config/load.js';
+import { findPolicy } from '../../config/find.js';
 import { suggestion } from '../../config/names.js';
+import { parseData } from '../../config/parse-data.js';
 import { PRESETS } from '../../config/resolve.js';
+import { worktreeTree } from '../../config/tree.js';
 import { UsageError } from '../../errors.js';
 import { git } from '../../git/exec.js';
 import { MEMORY_TEMPLATES } from '../../memory/templates.js';
@@ -53,6 +55,7 @@ export async function run(argv: string[], io: Io, _globals: Globals): Promise<nu
     false,
   );
   const preset = values.preset ?? 'recommended';
+  const explicitPreset = values.preset !== undefined;
   if (!Object.hasOwn(PRESETS, preset)) {
     throw new UsageError(
       `init: unknown preset "${preset}".${suggestion(preset, Object.keys(PRESETS))} Presets: ${Object.keys(PRESETS).join(', ')}.`,
@@ -60,8 +63,8 @@ export async function run(argv: string[], io: Io, _globals: Globals): Promise<nu
   }
   const root = repositoryRoot(io, 'init');
   const actions: Action[] = [];
-  if (!values.hooks) actions.push(await planPolicy(root, preset, Boolean(values.memory)));
-  if (values.memory && !values.hooks) actions.push(...planMemory(root), ...(await planVerifyFrom(root)));
+  if (!values.hooks) actions.push(planPolicy(root, preset, Boolean(values.memory), explicitPreset));
+  if (values.memory && !values.hooks) actions.push(...planMemory(root), ...planVerifyFrom(root));
   actions.push(...planHooks(root));
   if (!values.hooks) {
     const prepare = planPrepareScript(root);
@@ -94,22 +97,33 @@ function planMemory(root: string): Action[] {
   });
 }
 
+/** The policy file of the work tree and its data, or undefined when there is none or it does not load. */
+function existingPolicy(
+  root: string,
+): { name: string; text: string; data: Record<string, unknown> } | undefined {
+  try {
+    const found = findPolicy(worktreeTree(root));
+    if (!found) return undefined;
+    return {
+      name: found.path,
+      text: found.text,
+      data: parseData(found.path, found.text) as Record<string, unknown>,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
 /** Makes an existing JSON or YAML policy take its verification steps from VERIFY.md. */
-async function planVerifyFrom(root: string): Promise<Action[]> {
-  const found = await findPolicyFile(root).catch(() => undefined);
+function planVerifyFrom(root: string): Action[] {
+  const found = existingPolicy(root);
   if (!found) return [];
-  const name = relative(root, found.filepath);
-  const data = found.data as Record<string, unknown>;
+  const { name, data, text } = found;
   if (data.verify !== undefined)
     return [{ path: name, what: '"verify" already set, left as it is', changed: false }];
-  const text = readFileSync(found.filepath, 'utf8');
   const verify = { from: 'VERIFY.md', on: ['pre-commit', 'pre-push', 'ci'] };
   let content: string;
-  if (name === 'package.json') {
-    const manifest = JSON.parse(text) as Record<string, Record<string, unknown>>;
-    manifest.agentpolicy = { ...manifest.agentpolicy, verify };
-    content = `${JSON.stringify(manifest, null, 2)}\n`;
-  } else if (/^\s*\{/.test(text)) {
+  if (/^\s*\{/.test(text)) {
     content = `${JSON.stringify({ ...data, verify }, null, 2)}\n`;
   } else {
     const document = parseDocument(text);
@@ -121,19 +135,36 @@ async function planVerifyFrom(root: string): Promise<Action[]> {
       path: name,
       what: 'verification steps taken from VERIFY.md',
       changed: true,
-      write: () => writeFileSync(found.filepath, content),
+      write: () => writeFileSync(join(root, name), content),
     },
   ];
 }
 
-async function planPolicy(root: string, preset: string, memory: boolean): Promise<Action> {
-  const existing = await findPolicyFile(root).catch(() => ({ filepath: 'the existing policy file' }));
-  if (existing) {
+function planPolicy(root: string, preset: string, memory: boolean, explicitPreset: boolean): Action {
+  let existing: { path: string; text: string } | undefined;
+  try {
+    existing = findPolicy(worktreeTree(root));
+  } catch (error) {
     return {
-      path: relative(root, existing.filepath) || existing.filepath,
-      what: 'policy exists, left as it is',
+      path: '.agentpolicyrc',
+      what: `policy left as it is: ${(error as Error).message}`,
       changed: false,
     };
+  }
+  if (existing) {
+    const found = existingPolicy(root);
+    const extended = found?.data.extends;
+    const current = (Array.isArray(extended) ? extended : [extended]).filter(
+      (name): name is string => typeof name === 'string' && name.startsWith('agentpolicy:'),
+    );
+    const kept = current.length ? ` (extends ${current.join(', ')})` : '';
+    const wanted = `agentpolicy:${preset}`;
+    const hint =
+      explicitPreset && !current.includes(wanted)
+        ? `; --preset ${preset} was not applied. To switch, set "extends": "${wanted}" in ${existing.path} ` +
+          `(or delete ${existing.path} and run \`agentpolicy init --preset ${preset}\`), then commit it`
+        : '';
+    return { path: existing.path, what: `policy exists, kept as it is${kept}${hint}`, changed: false };
   }
   const path = join(root, '.agentpolicyrc');
   const policy: Record<string, unknown> = {
