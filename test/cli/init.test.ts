@@ -78,6 +78,19 @@ describe('agentpolicy init', () => {
     expect(bad.stderr).toMatch(/unknown preset "strikt"\. Did you mean "strict"\?/);
   });
 
+  it('init --preset over an existing policy says what it kept and how to switch', () => {
+    const repo = createRepo();
+    repo.write('.agentpolicyrc', '{ "extends": "agentpolicy:recommended" }\n');
+    const result = runCli(['init', '--preset', 'strict'], { cwd: repo.dir, env: repo.env });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(
+      /kept\s+\.agentpolicyrc: policy exists, kept as it is \(extends agentpolicy:recommended\); --preset strict was not applied\. To switch, set "extends": "agentpolicy:strict" in \.agentpolicyrc/,
+    );
+    expect(repo.read('.agentpolicyrc')).toBe('{ "extends": "agentpolicy:recommended" }\n');
+    const same = runCli(['init', '--preset', 'recommended'], { cwd: repo.dir, env: repo.env });
+    expect(same.stdout).not.toMatch(/was not applied/);
+  });
+
   it('adds its block to the hooks of another hooks folder, keeping their lines and making them executable', () => {
     const repo = createRepo();
     repo.git('config', 'core.hooksPath', '.githooks');

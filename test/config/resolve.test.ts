@@ -108,7 +108,10 @@ describe('resolvePolicy', () => {
       env: repo.env,
     });
     expect(fromFlag.status).toBe(2);
-    const preview = runCli(['config', '--profile', 'loose', '--format', 'json'], { cwd: repo.dir, env: repo.env });
+    const preview = runCli(['config', '--profile', 'loose', '--format', 'json'], {
+      cwd: repo.dir,
+      env: repo.env,
+    });
     expect(JSON.parse(preview.stdout).policy.profile).toBe('loose');
   });
 

@@ -285,3 +285,36 @@ describe('a broken policy blocks with exit 2 and names the problem', () => {
     expect(result.stderr).toMatch(/git rev-parse/);
   });
 });
+
+describe('check judges by the committed policy', () => {
+  it('a staged policy change is judged by the policy before it and reported as policy-changed', () => {
+    const repo = repoWith({ 'no-deletions': 'error' });
+    repo.write('.agentpolicyrc', JSON.stringify({ rules: { 'no-deletions': 'off' } }));
+    repo.remove('src/a.ts');
+    repo.git('add', '-A');
+    const result = check(repo, ['--staged']);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/\.agentpolicyrc changes the policy/);
+    expect(result.stdout).toMatch(/src\/a\.ts is deleted/);
+  });
+
+  it('an unstaged loosened policy changes nothing', () => {
+    const repo = repoWith({ 'no-deletions': 'error' });
+    repo.write('.agentpolicyrc', JSON.stringify({ rules: {} }));
+    repo.git('rm', '-q', 'src/a.ts');
+    const result = check(repo, ['--staged']);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/src\/a\.ts is deleted/);
+  });
+
+  it('--range is judged by the policy at its start', () => {
+    const repo = repoWith({ 'no-deletions': 'error' });
+    const base = repo.git('rev-parse', 'HEAD').trim();
+    repo.remove('src/a.ts');
+    repo.commit('Loosen and delete', { '.agentpolicyrc': JSON.stringify({ rules: {} }) });
+    const result = check(repo, ['--range', `${base}..HEAD`]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/policy-changed/);
+    expect(result.stdout).toMatch(/src\/a\.ts is deleted/);
+  });
+});
