@@ -118,6 +118,14 @@ export const checkCommand: CheckCommand<Options> = (operations, options, facts) 
     return (target.glob || deleting) && [...options.paths, ...ALWAYS].some(reaches) ? rel : undefined;
   };
   for (const operation of operations) {
+    // `agentpolicy allow-once`, `agentpolicy profile`: a human's permission, from any folder.
+    if (operation.kind === 'write' && /^agentpolicy (allow-once|profile|<dynamic>)$/.test(operation.via)) {
+      reports.push({
+        message: `\`${operation.via}\` gives a human's permission, which an agent cannot give itself.`,
+        alternative: 'Ask the human to run it in their terminal.',
+      });
+      continue;
+    }
     // `npm pkg set agentpolicy.rules.x=off`, an Edit adding "agentpolicy" to package.json: the
     // policy key is a policy source wherever it is written.
     if (operation.kind === 'write' && operation.keys?.includes('agentpolicy') && operation.target.path)
@@ -162,6 +170,9 @@ export const commandExamples = {
     "echo '{}' > .claude/settings.json",
     'sed -i s/a/b/ .husky/pre-commit',
     'agentpolicy allow-once no-force-push',
+    'cd src && npx agentpolicy allow-once protected-paths',
+    'agentpolicy --debug profile human',
+    'script -qec "npx agentpolicy profile human" /dev/null',
     'rm -rf .claude',
     'mv .github elsewhere',
     'echo "module.exports = {}" > node_modules/agentpolicy/dist/hot.cjs',

@@ -338,20 +338,24 @@ export function analyzeProgram(words: WordValue[], context: Context, env: Record
       return void context.operations.push(...analyzeGit(args, context, env));
     case 'ssh':
       return analyzeSsh(args, context);
-    case 'agentpolicy':
-      if (args[0]?.text === 'allow-once')
+    case 'agentpolicy': {
+      // The commands that give a human's permission (allow-once, profile) write our state; the
+      // rules refuse them to an agent wherever it runs them from.
+      const sub = args.find((arg) => !arg.text.startsWith('-'));
+      if (sub && (sub.dynamic || sub.text === 'allow-once' || sub.text === 'profile'))
         context.operations.push({
           kind: 'write',
           target: {
-            raw: '.git/agentpolicy/allow-once',
+            raw: '.git/agentpolicy',
             glob: false,
             dynamic: false,
-            path: join(context.scope.cwd, '.git/agentpolicy/allow-once'),
+            path: join(context.scope.cwd, '.git/agentpolicy'),
           },
           mode: 'create',
-          via: 'agentpolicy allow-once',
+          via: `agentpolicy ${sub.dynamic ? '<dynamic>' : sub.text}`,
         });
       return;
+    }
     case 'trap':
       if (args[0] && !/^-[lp]$/.test(args[0].text) && args[0].text !== '-' && args.length > 1) {
         if (args[0].dynamic)

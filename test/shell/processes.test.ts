@@ -44,7 +44,8 @@ describe('check-command', () => {
     expect(run('python3 -c "import os; [os.remove(f) for f in os.listdir()]"').stdout).toMatch(
       /^contain shell: /,
     );
-    repo.write('.agentpolicyrc', '{ "rules": { "no-forcepush": "error" } }');
+    // The committed policy is the one in force.
+    repo.commit('Break the policy', { '.agentpolicyrc': '{ "rules": { "no-forcepush": "error" } }' });
     const broken = run('git status');
     expect(broken.status).toBe(2);
     expect(broken.stderr).toMatch(/Did you mean "no-force-push"/);
@@ -214,7 +215,7 @@ describe('agent-hook, as each host runs it', () => {
 
   it('a broken policy blocks every tool call, with the reason', () => {
     const repo = project();
-    repo.write('.agentpolicyrc', '{ "extends": "agentpolicy:recomended" }');
+    repo.commit('Break the policy', { '.agentpolicyrc': '{ "extends": "agentpolicy:recomended" }' });
     const result = runCli(['agent-hook', 'claude'], {
       cwd: repo.dir,
       env: repo.env,
