@@ -47,7 +47,7 @@ const payload = (command) =>
 
 try {
   const env = { ...process.env, NO_COLOR: '1' };
-  // Warm the policy cache, as the first tool call of a session does.
+  // One run first, as the first tool call of a session: it writes V8's code cache.
   execFileSync(process.execPath, [join(root, 'bin/agentpolicy.cjs'), 'agent-hook', 'claude'], {
     cwd: dir,
     input: payload('ls'),
