@@ -30,6 +30,11 @@ export interface RangeOptions {
   env?: NodeJS.ProcessEnv;
   /** Skip the message rules (check --range judges diffs only when asked). */
   messages?: boolean;
+  /**
+   * The policy came from the range itself, none being in force before it: the commit that brings
+   * the first policy in is a human setting the guardrails up, and is not judged.
+   */
+  settingUp?: boolean;
 }
 
 export function checkRange(
@@ -61,7 +66,7 @@ export function checkCommits(
   if (base === undefined && commits[0]?.parents[0]) base = commits[0].parents[0];
   const findings: Finding[] = [];
   for (const commit of commits) {
-    if (bringsFirstPolicy(commit, options.root)) continue;
+    if (options.settingUp && bringsFirstPolicy(commit, options.root)) continue;
     const parent = commit.parents[0];
     const { keyChanged } = withPackageManifest(
       commit,

@@ -324,3 +324,18 @@ describe('the guard obeys the committed policy too', () => {
     expect(result.stdout).toMatch(/"permissionDecision":"deny".*protected-paths/);
   });
 });
+
+describe('a history with nothing in common with the remote', () => {
+  it('is judged by the policy of the remote default branch, not by the policy it brings', () => {
+    const project = createProject();
+    withRemote(project);
+    project.git('checkout', '-q', '--orphan', 'lax');
+    project.write('.agentpolicyrc', LAX);
+    project.write('.github/workflows/ci.yml', 'on: push\n');
+    project.git('add', '-A');
+    project.git('-c', 'core.hooksPath=/dev/null', 'commit', '-q', '-m', 'Start a history of my own');
+    const result = project.gitRaw(['push', '-q', 'origin', 'lax']);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/\.github\/workflows\/ci\.yml is protected/);
+  });
+});

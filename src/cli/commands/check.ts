@@ -105,10 +105,9 @@ function checkGivenRange(range: string, location: RepositoryLocation, io: Io): C
     : undefined;
   if (base && threeDots) base = git(['merge-base', base, head], { cwd: root }).stdout.trim();
   // Judged as the CI gate judges: by the policy at the start of the range.
-  const policy: ResolvedPolicy =
-    (base ? policyAtCommit(location, base, { name: base.slice(0, 12) })?.policy : undefined) ??
-    judgingPolicy(location, io).policy;
-  return checkRange(policy, base, head, { root });
+  const atBase = base ? policyAtCommit(location, base, { name: base.slice(0, 12) })?.policy : undefined;
+  const policy: ResolvedPolicy = atBase ?? judgingPolicy(location, io).policy;
+  return checkRange(policy, base, head, { root, ...(atBase ? {} : { settingUp: true }) });
 }
 
 export function render(result: CheckResult, format: (typeof FORMATS)[number], io: Io): string {

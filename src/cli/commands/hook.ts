@@ -161,10 +161,15 @@ function spendAllowances(waived: string[], location: RepositoryLocation, io: Io)
 
 /**
  * The policy a pushed update is judged by, the way the CI gate picks its base: the policy of the
- * commit the update builds on (what the remote has); when that has none, the first policy the
+ * commit the update builds on (what the remote has); for a history with nothing in common with the
+ * remote, the policy of the remote's default branch; when neither has one, the first policy the
  * pushed commits bring in (a human setting the guardrails up).
  */
-function basePolicy(location: RepositoryLocation, update: PushUpdate): PolicyInForce | undefined {
+function basePolicy(
+  location: RepositoryLocation,
+  update: PushUpdate,
+  remote: string,
+): (PolicyInForce & { settingUp?: boolean }) | undefined {
   const profile = readProfileSelection(location.commonDir)?.name;
   const options = profile ? { profile } : {};
   const oldest = update.commits[0];
@@ -175,9 +180,23 @@ function basePolicy(location: RepositoryLocation, update: PushUpdate): PolicyInF
       : undefined);
   const atBase = base ? policyAtCommit(location, base, { ...options, name: base.slice(0, 12) }) : undefined;
   if (atBase) return atBase;
+  for (const ref of [
+    `refs/remotes/${remote}/HEAD`,
+    `refs/remotes/${remote}/main`,
+    `refs/remotes/${remote}/master`,
+  ]) {
+    const result = git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
+      cwd: location.root,
+      okStatus: [1, 128],
+    });
+    if (result.status !== 0) continue;
+    const tip = result.stdout.trim();
+    const atRemote = policyAtCommit(location, tip, { ...options, name: ref.replace('refs/remotes/', '') });
+    if (atRemote) return atRemote;
+  }
   for (const commit of update.commits) {
     const first = policyAtCommit(location, commit, { ...options, name: commit.slice(0, 12) });
-    if (first) return first;
+    if (first) return { ...first, settingUp: true };
   }
   return undefined;
 }
@@ -200,8 +219,8 @@ async function prePush(args: string[], io: Io, location: RepositoryLocation): Pr
     return fallback;
   };
   for (const update of updates) {
-    const inForce =
-      (update.commits.length ? basePolicy(location, update) : undefined) ??
+    const inForce: PolicyInForce & { settingUp?: boolean } =
+      (update.commits.length ? basePolicy(location, update, remote) : undefined) ??
       refPolicy(location, update) ??
       headPolicy();
     const { policy } = inForce;
@@ -213,6 +232,7 @@ async function prePush(args: string[], io: Io, location: RepositoryLocation): Pr
     const result = checkCommits(policy, update.range, update.base, update.localOid, {
       root: location.root,
       env: io.env,
+      ...(inForce.settingUp ? { settingUp: true } : {}),
     });
     const byCommit = new Map<string, Finding[]>();
     for (const finding of result.findings) {
