@@ -1,8 +1,6 @@
 // Judges a range of commits the way the local hooks would have judged each one, plus the range
 // rules on the whole: shared by `check --range`, the pre-push hook and the CI gate. Two or three
 // git processes for the whole range, however many commits it has.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { hasPolicyAt } from '../config/committed.js';
 import { POLICY_FILES } from '../config/places.js';
 import { changeStats, evaluateChange, evaluateMessage, needsHunks } from '../engine/evaluate.js';
@@ -11,11 +9,13 @@ import { readCommits } from '../git/commit-messages.js';
 import { git } from '../git/exec.js';
 import { locateRepository } from '../git/locate.js';
 import { parseCommitMessage } from '../git/parse-message.js';
-import { parsePlan } from '../memory/plan.js';
 import type { CheckResult } from '../report/result.js';
 import { isOk } from '../report/result.js';
-import type { ChangeSet, CommitMessage, Finding, ResolvedPolicy } from '../types.js';
+import type { ChangeSet, Finding, ResolvedPolicy } from '../types.js';
 import { policyChangeFindings, withPackageManifest } from './policy-change.js';
+import { withPlan } from './with-plan.js';
+
+export { withPlan };
 
 /** Rules that judge the size and shape of one step of work, which a merge is not. */
 export const STEP_RULES: ReadonlySet<string> = new Set([
@@ -120,13 +120,4 @@ function bringsFirstPolicy(commit: ChangeSet & { parents: string[] }, root: stri
   const parent = commit.parents[0];
   const location = locateRepository(root, {});
   return parent === undefined || (location !== undefined && !hasPolicyAt(location, parent));
-}
-
-/** Adds PLAN.md's items to a message when the plan-item rule needs them. */
-export function withPlan(message: CommitMessage, policy: ResolvedPolicy, root: string): CommitMessage {
-  const setting = policy.rules['plan-item'];
-  if (!setting) return message;
-  const path = join(root, String(setting.options.file));
-  if (!existsSync(path)) return message;
-  return { ...message, planItems: parsePlan(readFileSync(path, 'utf8')).map((item) => item.text) };
 }

@@ -30,6 +30,10 @@ export const commands: CommandTable = {
     load: () => import('./commands/ci.js'),
   },
   ...hotCommands,
+  hook: {
+    summary: 'Run the policy for a git hook (called by the installed hooks)',
+    load: () => import('./commands/hook.js'),
+  },
   report: {
     summary: 'The readiness report: where the change stands against the policy',
     load: () => import('./commands/report.js'),

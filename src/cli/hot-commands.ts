@@ -3,9 +3,10 @@
 import type { CommandTable } from './commands.js';
 
 export const hotCommands: CommandTable = {
+  // Only commit-msg runs from the hot bundle; the other hooks run from the full build.
   hook: {
     summary: 'Run the policy for a git hook (called by the installed hooks)',
-    load: () => import('./commands/hook.js'),
+    load: () => import('./commands/hook-message.js'),
   },
   'check-command': {
     summary: 'Say whether the policy allows a shell command (never runs it)',

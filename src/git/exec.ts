@@ -1,7 +1,16 @@
 // The one place that runs git. Every call gets our flags: no pager, no external diff or textconv,
 // unquoted paths, no optional locks (a check must never take the index lock from the user).
-import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { GitError } from '../errors.js';
+
+// node:child_process costs several milliseconds to load, and most agent tool calls run no git at
+// all (the policy is read from git's files): load it on the first git call.
+const requireModule = createRequire(import.meta.url);
+let loaded: typeof import('node:child_process') | undefined;
+function childProcess(): typeof import('node:child_process') {
+  loaded ??= requireModule('node:child_process') as typeof import('node:child_process');
+  return loaded;
+}
 
 export const GIT_FLAGS = ['-c', 'core.quotePath=false', '--no-pager', '--no-optional-locks'];
 
@@ -21,7 +30,7 @@ export interface GitResult {
 
 /** Runs git and returns its stdout as text; throws GitError on failure. */
 export function git(args: readonly string[], options: GitOptions): GitResult {
-  const result = spawnSync('git', [...GIT_FLAGS, ...args], {
+  const result = childProcess().spawnSync('git', [...GIT_FLAGS, ...args], {
     cwd: options.cwd,
     env: options.env ?? process.env,
     input: options.input,
@@ -49,7 +58,7 @@ export function git(args: readonly string[], options: GitOptions): GitResult {
 
 /** The top of the work tree that contains `cwd`, or undefined outside a repository. */
 export function findRepositoryRoot(cwd: string): string | undefined {
-  const result = spawnSync('git', ['rev-parse', '--show-toplevel'], {
+  const result = childProcess().spawnSync('git', ['rev-parse', '--show-toplevel'], {
     cwd,
     encoding: 'utf8',
     windowsHide: true,

@@ -1,29 +1,25 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { hookIntegrityFindings } from '../../adapters/hook-integrity.js';
 import {
   applyChangePermission,
   policyChangeFindings,
   withPackageManifest,
 } from '../../adapters/policy-change.js';
-import { checkCommits, STEP_RULES, withPlan } from '../../adapters/range-check.js';
+import { checkCommits, STEP_RULES } from '../../adapters/range-check.js';
 import { consumeAllowance, hasAllowance, pinChangePermission } from '../../audit/allow-once.js';
 import { readProfileSelection } from '../../audit/profile.js';
 import { headCommit, type PolicyInForce, policyAtCommit } from '../../config/committed.js';
-import { evaluateChange, evaluateMessage, evaluatePush, needsHunks } from '../../engine/evaluate.js';
+import { evaluateChange, evaluatePush, needsHunks } from '../../engine/evaluate.js';
 import { UsageError } from '../../errors.js';
 import { collectStaged } from '../../git/collect.js';
 import { git } from '../../git/exec.js';
 import { locateRepository, type RepositoryLocation } from '../../git/locate.js';
-import { parseCommitMessage } from '../../git/parse-message.js';
 import { parsePrePushInput } from '../../git/parse-pre-push.js';
 import { type PushUpdate, resolvePushUpdates } from '../../git/push-updates.js';
-import { isOk } from '../../report/result.js';
-import { formatText } from '../../report/text.js';
 import type { Finding, ResolvedPolicy } from '../../types.js';
 import type { Globals } from '../commands.js';
 import { judgingPolicy } from '../context.js';
 import { type Io, paint, useColor } from '../io.js';
+import { commitMsg, report } from './hook-message.js';
 
 export const usage = `Usage: agentpolicy hook <pre-commit|commit-msg|pre-push|pre-merge-commit> [git's hook arguments]
 
@@ -62,24 +58,6 @@ function announceProfile(inForce: PolicyInForce, io: Io): void {
     io.stderr(
       `agentpolicy: profile "${inForce.policy.profile}" applies, as a human selected with \`agentpolicy profile\`.\n`,
     );
-}
-
-async function commitMsg(args: string[], io: Io, location: RepositoryLocation): Promise<number> {
-  const file = args[0];
-  if (!file) throw new UsageError('hook commit-msg: git passes the message file as the first argument.');
-  const { policy } = judgingPolicy(location, io);
-  const raw = readFileSync(resolve(io.cwd, file), 'utf8');
-  const merging = existsSync(join(location.gitDir, 'MERGE_HEAD'));
-  const message = withPlan(
-    parseCommitMessage(raw, commentChar(location.root), merging),
-    policy,
-    location.root,
-  );
-  return report('commit-msg', 'the commit message', evaluateMessage(policy, message), io);
-}
-
-function commentChar(root: string): string {
-  return git(['config', '--get', 'core.commentChar'], { cwd: root, okStatus: [1] }).stdout.trim() || '#';
 }
 
 async function preCommit(
@@ -299,21 +277,4 @@ async function runVerification(
   if (outcome.ok) return 0;
   io.stderr(`agentpolicy ${hook}: blocked: verification failed. Fix it, then try again.\n`);
   return 1;
-}
-
-function report(hook: string, subject: string, findings: Finding[], io: Io): number {
-  if (findings.length === 0) return 0;
-  const ok = isOk(findings);
-  const text = formatText(
-    { ok, subject, findings, stats: { files: 0, added: 0, deleted: 0, counted: 0 } },
-    paint(useColor(io, 'stderr')),
-  );
-  // The summary line of formatText counts files of a change set; hooks say what they block instead.
-  io.stderr(text.split('\n').slice(0, -2).join('\n'));
-  io.stderr(
-    ok
-      ? '\n'
-      : `\nagentpolicy ${hook}: blocked by ${findings.filter((f) => f.severity === 'error').length} error(s).\n`,
-  );
-  return ok ? 0 : 1;
 }
