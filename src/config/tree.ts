@@ -13,6 +13,7 @@ import {
   parseTree,
   type TreeEntry,
   treeOfCommit,
+  UnsupportedObjects,
 } from '../git/objects.js';
 
 /** Policy files, VERIFY.md and extended files are small; anything larger is a mistake or an attack. */
@@ -122,14 +123,22 @@ export function commitTree(
     tree = fallback ? undefined : treeOfCommit(store!, commit);
     if (!fallback && !tree) throw new ObjectError(`${commit} is not a commit`);
   } catch (error) {
-    if (!(error instanceof ObjectError)) throw error;
-    throw new ConfigError(`Cannot read the policy committed in ${name}: ${error.message}.`, { cause: error });
+    if (error instanceof UnsupportedObjects) fallback = true;
+    else if (!(error instanceof ObjectError)) throw error;
+    else
+      throw new ConfigError(`Cannot read the policy committed in ${name}: ${error.message}.`, {
+        cause: error,
+      });
   }
   const parsed = new Map<string, TreeEntry[]>();
   const lookup = (path: string): Entry | undefined => {
     try {
       return fallback ? lookupWithGit(root, commit, path) : lookupInStore(store!, tree!, path, parsed);
     } catch (error) {
+      if (error instanceof UnsupportedObjects) {
+        fallback = true;
+        return lookupWithGit(root, commit, path);
+      }
       if (error instanceof ObjectError)
         throw new ConfigError(`Cannot read the policy committed in ${name}: ${error.message}.`, {
           cause: error,
@@ -143,6 +152,7 @@ export function commitTree(
     try {
       bytes = store!.read(entry.oid)?.data;
     } catch (error) {
+      if (error instanceof UnsupportedObjects) return gitBlob(root, entry.oid, label, {});
       throw new ConfigError(`${label}: ${(error as Error).message}.`, { cause: error });
     }
     if (!bytes) throw new ConfigError(`${label}: git object ${entry.oid} is missing.`);

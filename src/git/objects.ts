@@ -28,6 +28,9 @@ export interface TreeEntry {
 
 export class ObjectError extends Error {}
 
+/** A layout this reader does not know (an old pack index): the caller asks git instead. */
+export class UnsupportedObjects extends ObjectError {}
+
 const TYPES: Record<number, ObjectType> = { 1: 'commit', 2: 'tree', 3: 'blob', 4: 'tag' };
 
 interface Pack {
@@ -187,7 +190,7 @@ function findInPack(pack: Pack, wanted: Buffer, hashLength: number): number | un
   if (!pack.fanout) {
     const head = readAt(pack.idx, 0, 8 + 256 * 4);
     if (head.readUInt32BE(0) !== 0xff744f63 || head.readUInt32BE(4) !== 2)
-      throw new ObjectError(`${pack.idx} is not a version 2 pack index`);
+      throw new UnsupportedObjects(`${pack.idx} is not a version 2 pack index`);
     pack.fanout = new Uint32Array(256);
     for (let i = 0; i < 256; i++) pack.fanout[i] = head.readUInt32BE(8 + i * 4);
   }

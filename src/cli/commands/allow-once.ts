@@ -75,8 +75,16 @@ export async function run(argv: string[], io: Io, _globals: Globals): Promise<nu
 }
 
 /** The changes a hook could have printed: the staged one, and each commit not on a remote yet. */
-function candidates(location: RepositoryLocation, io: Io): { id: string; files: string[]; what: string }[] {
-  const found: { id: string; files: string[]; what: string }[] = [];
+interface Candidate {
+  id: string;
+  files: string[];
+  what: string;
+  /** git diff arguments that show the change. */
+  diff: string[];
+}
+
+function candidates(location: RepositoryLocation, io: Io): Candidate[] {
+  const found: Candidate[] = [];
   const root = location.root;
   const head = headCommit(location, io.env);
   const inForce = judgingPolicy(location, io);
@@ -98,6 +106,7 @@ function candidates(location: RepositoryLocation, io: Io): { id: string; files: 
         id: changeId(root, { staged: true, parent: head }, files, io.env),
         files,
         what: 'the staged change',
+        diff: ['diff', '--cached', ...(head ? [head] : []), '--', ...files],
       });
   }
   if (!head) return found;
@@ -121,6 +130,7 @@ function candidates(location: RepositoryLocation, io: Io): { id: string; files: 
         id: changeId(root, { commit }, files, io.env),
         files,
         what: `commit ${commit.slice(0, 12)}`,
+        diff: ['diff', parent!, commit, '--', ...files],
       });
   }
   return found;
@@ -135,6 +145,11 @@ function allowChange(id: string, location: RepositoryLocation, io: Io): number {
       `allow-once: no staged change and no unpushed commit is change ${id}. Commit or push again to see the id of the change as it is now.`,
     );
   grantChange(location.commonDir, { change: id, files: match.files, granted: new Date().toISOString() });
+  // Show what is being allowed: the person granting it should see the change, not take it on trust.
+  const diff = git(['--no-pager', ...match.diff], { cwd: location.root, env: io.env }).stdout.split('\n');
+  io.stdout(
+    `${diff.slice(0, 200).join('\n')}${diff.length > 200 ? `\n(${diff.length - 200} more lines)` : ''}\n`,
+  );
   io.stdout(
     `Change ${id} (${match.what}) may now change ${match.files.join(', ')}: it is let through at commit and at push, and no other change is.\n`,
   );
