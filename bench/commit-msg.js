@@ -23,7 +23,8 @@ try {
     `export default { extends: [${JSON.stringify(join(root, 'node_modules/@commitlint/config-conventional/lib/index.js'))}] };\n`,
   );
   // The hook judges by the committed policy, as in a real repository.
-  const git = (...args) => execFileSync('git', ['-c', 'user.name=b', '-c', 'user.email=b@example.com', ...args], { cwd: dir });
+  const git = (...args) =>
+    execFileSync('git', ['-c', 'user.name=b', '-c', 'user.email=b@example.com', ...args], { cwd: dir });
   writeFileSync(join(dir, '.gitignore'), 'node_modules\n');
   git('add', '-A');
   git('commit', '-q', '-m', 'chore: set up the benchmark');
