@@ -1,8 +1,19 @@
 // The audit log: every guard decision as one JSON line in .git/agentpolicy/audit.jsonl. Each entry
 // is appended with one write(2) on a file opened with O_APPEND, which the kernel keeps whole and in
 // order when many agents write at once; entries are kept short enough for that (long commands are
-// cut), and a log over its size limit is rotated by an atomic rename.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+// cut), and a log over its size limit is rotated by an atomic rename. A writer killed mid-line
+// leaves a torn line: the next entry starts on a fresh line, and readers skip what does not parse.
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { Verdict } from '../types.js';
 
@@ -37,30 +48,58 @@ function cut(text: string | undefined): string | undefined {
 export function appendAudit(commonDir: string, entry: AuditEntry): void {
   const path = auditPath(commonDir);
   const line = `${JSON.stringify({ ...entry, command: cut(entry.command), reason: cut(entry.reason) })}\n`;
+  let fd: number;
   try {
-    appendFileSync(path, line);
+    fd = openSync(path, 'a+');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     mkdirSync(join(commonDir, 'agentpolicy'), { recursive: true });
-    appendFileSync(path, line);
+    fd = openSync(path, 'a+');
   }
-  rotateIfLarge(path);
+  try {
+    const size = fstatSync(fd).size;
+    writeSync(fd, endsTorn(fd, size) ? `\n${line}` : line);
+    if (size > MAX_LOG_BYTES) rotate(path);
+  } finally {
+    closeSync(fd);
+  }
 }
 
-function rotateIfLarge(path: string): void {
+/** Whether the last line lacks its newline (a writer was killed in the middle of it). */
+function endsTorn(fd: number, size: number): boolean {
+  if (size === 0) return false;
+  const last = Buffer.alloc(1);
+  return readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
+}
+
+function rotate(path: string): void {
   try {
-    if (statSync(path).size > MAX_LOG_BYTES)
-      renameSync(path, path.replace(/\.jsonl$/, `.${Date.now()}.jsonl`));
+    renameSync(path, path.replace(/\.jsonl$/, `.${Date.now()}.jsonl`));
   } catch {
     // Another writer rotated it first.
   }
 }
 
-export function readAudit(commonDir: string): AuditEntry[] {
+export interface AuditRead {
+  entries: AuditEntry[];
+  /** Lines that are not a whole entry (torn by a killed writer, or edited by hand). */
+  skipped: number;
+}
+
+export function readAudit(commonDir: string): AuditRead {
   const path = auditPath(commonDir);
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as AuditEntry);
+  if (!existsSync(path)) return { entries: [], skipped: 0 };
+  const entries: AuditEntry[] = [];
+  let skipped = 0;
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const entry = JSON.parse(line) as AuditEntry;
+      if (entry && typeof entry === 'object' && typeof entry.time === 'string') entries.push(entry);
+      else skipped++;
+    } catch {
+      skipped++;
+    }
+  }
+  return { entries, skipped };
 }

@@ -82,19 +82,35 @@ export function paint(enabled: boolean): Paint {
   };
 }
 
+/** Descriptors whose reader has gone (EPIPE): what is left to write there is dropped. */
+const closed = new Set<number>();
+
 /**
  * Writes straight to the descriptor: creating process.stdout loads Node's stream and net modules,
  * a few milliseconds that every agent tool call would pay. Falls back to the stream when the
- * descriptor is non-blocking and full.
+ * descriptor is non-blocking and full. A reader that went away (`agentpolicy doctor | head -1`)
+ * is no error: the rest of the output is dropped and the command ends with its own status.
  */
 function writeAll(fd: 1 | 2, text: string): void {
+  if (closed.has(fd)) return;
   const buffer = Buffer.from(text);
   let offset = 0;
   try {
     while (offset < buffer.length) offset += writeSync(fd, buffer, offset);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
-    (fd === 1 ? process.stdout : process.stderr).write(buffer.subarray(offset));
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EPIPE') {
+      closed.add(fd);
+      return;
+    }
+    if (code !== 'EAGAIN') throw error;
+    const stream = fd === 1 ? process.stdout : process.stderr;
+    if (stream.listenerCount('error') === 0)
+      stream.on('error', (streamError: NodeJS.ErrnoException) => {
+        if (streamError.code !== 'EPIPE') throw streamError;
+        closed.add(fd);
+      });
+    stream.write(buffer.subarray(offset));
   }
 }
 

@@ -73,7 +73,7 @@ describe('audit log', () => {
       command: 'x'.repeat(100_000),
       decision: 'allow',
     });
-    const [entry] = readAudit(commonDir);
+    const [entry] = readAudit(commonDir).entries;
     expect(entry?.command?.length).toBeLessThan(5000);
     expect(entry?.command).toMatch(/\(100000 characters\)$/);
   });

@@ -1,4 +1,4 @@
-import { readAudit } from '../../audit/log.js';
+import { auditPath, readAudit } from '../../audit/log.js';
 import { parseDuration } from '../../config/resolve.js';
 import { UsageError } from '../../errors.js';
 import { locateRepository } from '../../git/locate.js';
@@ -36,7 +36,12 @@ export async function run(argv: string[], io: Io, _globals: Globals): Promise<nu
   const limit = values.limit === undefined ? Number.POSITIVE_INFINITY : Number(values.limit);
   if (values.limit !== undefined && (!Number.isInteger(limit) || limit < 1))
     throw new UsageError(`log: --limit takes a whole number; got "${values.limit}".`);
-  const entries = readAudit(location.commonDir)
+  const audit = readAudit(location.commonDir);
+  if (audit.skipped)
+    io.stderr(
+      `agentpolicy log: skipped ${audit.skipped} unreadable line(s) in ${auditPath(location.commonDir)} (cut short by a process that was killed, or edited by hand).\n`,
+    );
+  const entries = audit.entries
     .filter((entry) => Date.parse(entry.time) >= since)
     .filter((entry) => !values.denied || entry.decision !== 'allow')
     .slice(-limit);
