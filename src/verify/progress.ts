@@ -26,6 +26,7 @@ export function formatResultLine(result: StepResult, p: Paint): string {
 export function formatFailure(result: StepResult, p: Paint): string {
   const lines = result.tail ? result.tail.split('\n').map((line) => `    ${line}`) : [];
   if (result.log) lines.push(p.dim(`    full log: ${result.log}`));
+  if (result.hint) lines.push(`    ${p.yellow('hint:')} ${result.hint}`);
   return lines.join('\n');
 }
 

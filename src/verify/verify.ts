@@ -1,24 +1,33 @@
 // Verification for a hook or CI: picks the steps for the occasion (from the policy and VERIFY.md),
 // skips those whose `when` globs match nothing changed, runs them on the exact content being
-// checked, and records the results for `agentpolicy report`.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// checked (a snapshot repository, or the work tree for `worktree` steps), blocks when a step
+// changed what was judged, and records the results for `agentpolicy report`.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Paint } from '../cli/io.js';
+import { git } from '../git/exec.js';
 import { matchesGlob } from '../rules/match.js';
 import type { ResolvedPolicy, VerifyHook, VerifyStep } from '../types.js';
-import { materialize } from './materialize.js';
+import { launcher } from './processes.js';
 import { createProgress, formatResultLine } from './progress.js';
 import { runSteps, type StepResult } from './run-steps.js';
+import { startRun } from './runs.js';
+import { createSnapshot } from './snapshot.js';
 
 export interface VerifyContext {
   root: string;
-  /** The common git dir: logs and results go under agentpolicy/ there. */
+  /** This worktree's git dir: its HEAD and index, and the logs of its runs. */
+  gitDir: string;
+  /** The common git dir: the last results go under agentpolicy/ there. */
   commonDir: string;
   env: NodeJS.ProcessEnv;
   /** Paths changed by what is being checked; undefined runs every step. */
   changedPaths?: string[];
   /** The commit to check (pre-push, CI); without it, the staged index. */
   commit?: string;
+  /** The branch of `commit` (refs/heads/x), for the snapshot's HEAD. */
+  ref?: string;
   /** Overrides each step's mode. */
   mode?: VerifyStep['mode'];
   write: (text: string) => void;
@@ -29,7 +38,7 @@ export interface VerifyContext {
 export interface VerifyOutcome {
   ok: boolean;
   results: StepResult[];
-  /** Set when the steps could not even be listed (VERIFY.md missing). */
+  /** Why verification failed beyond a step's own failure (VERIFY.md missing, the index changed). */
   problem?: string;
 }
 
@@ -76,48 +85,83 @@ export async function verify(
     if (applies) selected.push(step);
     else skipped.push({ name: step.name, run: step.run, status: 'skipped', durationMs: 0, tail: '' });
   }
+  for (const result of skipped) context.write(`${formatResultLine(result, context.paint)}\n`);
+  const results: StepResult[] = [...skipped];
+  if (selected.length === 0) {
+    saveResults(context.commonDir, hook, results);
+    return { ok: true, results };
+  }
   const byMode = (mode: VerifyStep['mode']) =>
     selected.filter((step) => (context.mode ?? step.mode) === mode);
+  // Steps of a commit or push always run on its snapshot: the work tree is not what is pushed.
+  const worktreeSteps = context.commit ? [] : byMode('worktree');
+  const snapshotSteps = context.commit ? selected : byMode('staged');
   const progress = createProgress(context.write, context.paint, context.live);
-  for (const result of skipped) context.write(`${formatResultLine(result, context.paint)}\n`);
-  const logDir = join(context.commonDir, 'agentpolicy', 'logs');
-  const results: StepResult[] = [...skipped];
+  const run = startRun(context.gitDir);
+  // What was judged must be what gets committed: the index and HEAD may not change under the steps.
+  const judged = context.commit ? undefined : judgedState(context);
+  const check = (group: VerifyStep[]) => {
+    if (!judged) return undefined;
+    const now = judgedState(context);
+    if (now.index === judged.index && now.head === judged.head) return undefined;
+    const names = group.map((step) => `"${step.name}"`).join(', ');
+    const what = now.index !== judged.index ? 'the staged files' : 'HEAD';
+    return `${names} changed ${what} while ${group.length > 1 ? 'they' : 'it'} ran, so what was checked is no longer what would be committed: blocked. A verification step must not stage, commit or check out in the repository; steps in the default "staged" mode run in a copy where they can.`;
+  };
+  let stopped: string | undefined;
   try {
-    const worktreeSteps = context.commit ? [] : byMode('worktree');
-    const snapshotSteps = context.commit ? selected : byMode('staged');
+    const base = {
+      env: context.env,
+      run,
+      launcher: launcher(),
+      check,
+      onStart: progress.start,
+      onEnd: progress.end,
+    };
     if (worktreeSteps.length) {
-      results.push(
-        ...(await runSteps(worktreeSteps, {
-          cwd: context.root,
-          env: context.env,
-          logDir,
-          onStart: progress.start,
-          onEnd: progress.end,
-        })),
-      );
+      const done = await runSteps(worktreeSteps, { ...base, cwd: context.root, snapshot: false });
+      results.push(...done.results);
+      stopped = done.problem;
     }
-    if (snapshotSteps.length) {
-      const snapshot = materialize(context.root, context.env, context.commit);
-      try {
-        results.push(
-          ...(await runSteps(snapshotSteps, {
-            cwd: snapshot.dir,
-            env: context.env,
-            logDir,
-            onStart: progress.start,
-            onEnd: progress.end,
-          })),
-        );
-      } finally {
-        snapshot.remove();
-      }
+    if (snapshotSteps.length && !stopped) {
+      const snapshot = createSnapshot(
+        {
+          root: context.root,
+          gitDir: context.gitDir,
+          env: context.env,
+          ...(context.commit ? { commit: context.commit } : {}),
+          ...(context.ref ? { ref: context.ref } : {}),
+        },
+        run.dir,
+      );
+      const done = await runSteps(snapshotSteps, { ...base, cwd: snapshot.dir, snapshot: true });
+      results.push(...done.results);
+      stopped = done.problem;
     }
   } finally {
     progress.stop();
+    run.finish();
   }
-  const ok = results.every((result) => result.status === 'passed' || result.status === 'skipped');
+  const ok = !stopped && results.every((result) => result.status === 'passed' || result.status === 'skipped');
   saveResults(context.commonDir, hook, results);
-  return { ok, results };
+  return { ok, results, ...(stopped ? { problem: stopped } : {}) };
+}
+
+/** The staged entries and HEAD, as git will read them when the hook returns. */
+function judgedState(context: VerifyContext): { index: string; head: string } {
+  const listed = git(['ls-files', '--stage', '-z'], { cwd: context.root, env: context.env }).stdout;
+  const head = git(['rev-parse', '-q', '--verify', 'HEAD'], {
+    cwd: context.root,
+    env: context.env,
+    okStatus: [1],
+  }).stdout;
+  let symbolic = '';
+  try {
+    symbolic = readFileSync(join(context.gitDir, 'HEAD'), 'utf8');
+  } catch {
+    // No HEAD file: rev-parse has said what there is to say.
+  }
+  return { index: createHash('sha256').update(listed).digest('hex'), head: `${symbolic}${head}` };
 }
 
 export function saveResults(commonDir: string, hook: VerifyHook, results: StepResult[]): void {

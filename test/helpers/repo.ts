@@ -13,7 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, afterEach } from 'vitest';
 
 const created: string[] = [];
@@ -150,12 +150,58 @@ export function createRepo(
 }
 
 /**
+ * A linked worktree of `repo` at `path` (absolute, or relative to the repository), on a new branch:
+ * a repository of its own for the helpers, sharing the main one's objects, refs and config.
+ */
+export function addWorktree(repo: TestRepo, path: string, branch: string): TestRepo {
+  const dir = resolve(repo.dir, path);
+  repo.git('worktree', 'add', '-q', '-b', branch, dir);
+  const gitRaw: TestRepo['gitRaw'] = (args, opts = {}) =>
+    repo.gitRaw(args, { ...opts, cwd: opts.cwd ?? dir });
+  const git = (...args: string[]) => {
+    const result = gitRaw(args);
+    if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${result.stderr}`);
+    return result.stdout;
+  };
+  const write = (file: string, content: string | Buffer) => {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    writeFileSync(join(dir, file), content);
+  };
+  return {
+    ...repo,
+    dir,
+    git,
+    gitRaw,
+    write,
+    read: (file) => readFileSync(join(dir, file), 'utf8'),
+    remove: (file) => rmSync(join(dir, file), { recursive: true, force: true }),
+    commit: (message, files) => {
+      for (const [file, content] of Object.entries(files ?? {})) write(file, content);
+      git('add', '-A');
+      git('commit', '-q', '--allow-empty', '-m', message);
+      return git('rev-parse', 'HEAD').trim();
+    },
+  };
+}
+
+/**
  * A fingerprint of everything a user could lose: the index file's bytes, every work tree file
- * (content, mode, symlink target), HEAD and the refs. Equal before and after means untouched.
+ * (content, mode, symlink target), HEAD, the refs, the shared config and the list of worktrees.
+ * Equal before and after means untouched. Works in a linked worktree too (its own index and HEAD,
+ * the shared rest).
  */
 export function snapshot(repo: TestRepo, options: { indexBytes?: boolean } = {}): string {
   const hash = createHash('sha256');
   const gitDir = repo.git('rev-parse', '--absolute-git-dir').trim();
+  const commonDir = resolve(repo.dir, repo.git('rev-parse', '--git-common-dir').trim());
+  for (const file of ['config', 'config.worktree', 'packed-refs', 'shallow']) {
+    try {
+      hash.update(file).update(readFileSync(join(commonDir, file)));
+    } catch {
+      hash.update(`${file}:absent`);
+    }
+  }
+  hash.update(repo.gitRaw(['worktree', 'list', '--porcelain']).stdout);
   // After a refused `git commit`, git itself has refreshed the index's stat data: compare what the
   // index holds rather than its bytes there.
   if (options.indexBytes === false) hash.update(repo.git('ls-files', '--stage', '-z'));

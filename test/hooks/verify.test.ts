@@ -1,11 +1,12 @@
 // Verification before anything lands, on exactly what is staged, never touching the user's work.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN } from '../helpers/cli.js';
-import { createProject } from '../helpers/project.js';
-import { snapshot } from '../helpers/repo.js';
+import { createProject, type Project } from '../helpers/project.js';
+import { snapshot, type TestRepo, tempDir } from '../helpers/repo.js';
 
 const staysOk = (extra: object = {}) => ({
   extends: 'agentpolicy:recommended',
@@ -26,7 +27,7 @@ describe('verification steps', () => {
     const blocked = project.gitRaw(['commit', '-q', '-m', 'Change the value']);
     expect(blocked.status).not.toBe(0);
     expect(blocked.stderr).toMatch(/✗ value exit 1/);
-    expect(blocked.stderr).toMatch(/full log: .*agentpolicy\/logs\/value\.log/);
+    expect(blocked.stderr).toMatch(/full log: .*agentpolicy\/logs\/[^/]+\/value\.log/);
     expect(snapshot(project, { indexBytes: false })).toBe(before);
 
     project.write('notes.txt', 'a note\n');
@@ -127,5 +128,168 @@ describe('verification steps', () => {
     const result = project.cli(['verify']);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/VERIFY\.md is missing/);
+  });
+});
+
+// What a step that runs git sees, and what it can reach. The step reports its repository, HEAD's
+// tree, `git status`, `git ls-files` and git's variables; another builds a scratch repository the
+// way test suites do. Neither may touch the user's repository, in any kind of commit or worktree.
+const REPORT = `[ -z "$REPORT_TO" ] || { git rev-parse --show-toplevel; git rev-parse 'HEAD^{tree}'; echo status:; git status --porcelain; echo files:; git ls-files; echo env:; env | grep '^GIT_' | cut -d= -f1 | sort; } > "$REPORT_TO" 2>&1`;
+const SCRATCH =
+  'd=$(mktemp -d) && cd "$d" && git init -q && echo fixture > f.txt && git add . && git commit -qm fixture && git log --oneline | grep -q fixture && cd / && rm -rf "$d"';
+const onItsOwn = {
+  extends: 'agentpolicy:recommended',
+  verify: {
+    report: { run: REPORT },
+    scratch: { run: SCRATCH },
+    value: { run: 'test "$(cat value.txt)" = ok' },
+  },
+};
+
+function reportOf(path: string) {
+  const text = readFileSync(path, 'utf8');
+  const [top = '', tree = ''] = text.split('\n');
+  const section = (name: string, next: string) =>
+    text
+      .slice(text.indexOf(`${name}:\n`) + name.length + 2, text.indexOf(`${next}:\n`))
+      .split('\n')
+      .filter(Boolean);
+  return {
+    top,
+    tree,
+    status: section('status', 'files'),
+    files: section('files', 'env'),
+    env: text
+      .slice(text.indexOf('env:\n') + 5)
+      .split('\n')
+      .filter(Boolean),
+  };
+}
+
+type Kind = 'plain' | '-a' | '<path>';
+const where: ('main tree' | 'worktree beside' | 'worktree inside')[] = ['main tree'];
+
+function setUp(_place: (typeof where)[number]): { project: Project; repo: TestRepo } {
+  const project = createProject(onItsOwn, { 'value.txt': 'ok\n', 'other.txt': '1\n' });
+  return { project, repo: project };
+}
+
+/** Changes `file` and commits it the `kind` way: staged first, with `-a`, or by naming it. */
+function changeAndCommit(
+  [repo, main]: TestRepo[],
+  kind: Kind,
+  file: string,
+  content: string,
+  message: string,
+  env = {},
+) {
+  repo!.write(file, content);
+  if (kind === 'plain') repo!.git('add', file);
+  const before = {
+    repo: snapshot(repo!, { indexBytes: false }),
+    main: snapshot(main!, { indexBytes: false }),
+  };
+  const args = kind === '-a' ? ['-a'] : kind === '<path>' ? ['--', file] : [];
+  const result = repo!.gitRaw(['commit', '-q', '-m', message, ...args], { env });
+  return { result, before };
+}
+
+describe('a step runs on its own', () => {
+  const cases = where.flatMap((place) =>
+    (['plain', '-a', '<path>'] as Kind[]).map((kind) => [place, kind] as const),
+  );
+
+  it.each(cases)('%s, commit %s: a repository of exactly the commit, the user’s untouched', (place, kind) => {
+    const { project, repo } = setUp(place);
+    const reportTo = join(tempDir(), 'report.txt');
+    const { result, before } = changeAndCommit(
+      [repo, project],
+      kind,
+      'other.txt',
+      '2\n',
+      'Change the other value',
+      {
+        REPORT_TO: reportTo,
+      },
+    );
+    expect(result.stderr).not.toMatch(/✗/);
+    expect(result.status).toBe(0);
+    const seen = reportOf(reportTo);
+    expect(seen.top).not.toBe(repo.dir);
+    expect(seen.tree).toBe(repo.git('rev-parse', 'HEAD^{tree}').trim());
+    expect(seen.status).toEqual([]);
+    expect(seen.files).toEqual(repo.git('ls-files').split('\n').filter(Boolean));
+    for (const name of seen.env)
+      expect(name).toMatch(/^GIT_(AUTHOR|COMMITTER)_(NAME|EMAIL)$|^GIT_CONFIG_NOSYSTEM$|^GIT_EXEC_PATH$/);
+    // Exactly the user's commit landed, on the user's branch; nothing else changed.
+    expect(repo.git('log', '--format=%s', '-2').trim().split('\n')).toEqual([
+      'Change the other value',
+      'Set up the project with agentpolicy',
+    ]);
+    expect(repo.git('status', '--porcelain')).toBe('');
+    expect(project.git('config', '--bool', 'core.bare').trim()).toBe('false');
+    expect(project.git('status', '--porcelain')).toBe(place === 'worktree inside' ? '?? .claude/\n' : '');
+    if (place === 'worktree beside') expect(snapshot(project, { indexBytes: false })).toBe(before.main);
+  });
+
+  it.each(cases)(
+    '%s, commit %s: a blocked commit leaves index, work tree and repository as they were',
+    (place, kind) => {
+      const { project, repo } = setUp(place);
+      const { result, before } = changeAndCommit(
+        [repo, project],
+        kind,
+        'value.txt',
+        'broken\n',
+        'Break the value',
+      );
+      expect(result.stderr).toMatch(/✗ value exit 1/);
+      expect(result.status).not.toBe(0);
+      expect(snapshot(repo, { indexBytes: false })).toBe(before.repo);
+      expect(snapshot(project, { indexBytes: false })).toBe(before.main);
+    },
+  );
+});
+
+describe('what was judged is what is committed', () => {
+  const sneaks = [
+    [
+      'stages a file in the work tree',
+      'worktree',
+      '[ -z "$TARGET" ] || git add extra.txt',
+      /"sneak" changed the staged files/,
+    ],
+    [
+      'stages a file from its copy',
+      'staged',
+      '[ -z "$TARGET" ] || git -C "$TARGET" add extra.txt',
+      /"sneak" changed the staged files/,
+    ],
+    [
+      'switches the branch',
+      'staged',
+      '[ -z "$TARGET" ] || git -C "$TARGET" checkout -q -b elsewhere',
+      /"sneak" changed HEAD/,
+    ],
+  ] as const;
+
+  it.each(sneaks)('blocks a step that %s, naming it', (_what, mode, run, message) => {
+    const project = createProject(
+      {
+        extends: 'agentpolicy:recommended',
+        rules: { 'edit-only': 'error', 'max-diff-lines': ['error', { max: 150 }] },
+        verify: { sneak: { run, mode } },
+      },
+      { 'notes.md': 'notes\n' },
+    );
+    project.write('extra.txt', Array.from({ length: 500 }, (_, i) => `line ${i}\n`).join(''));
+    project.write('notes.md', 'a note\n');
+    project.git('add', 'notes.md');
+    const result = project.gitRaw(['commit', '-q', '-m', 'Add a short note'], {
+      env: { TARGET: project.dir },
+    });
+    expect(result.stderr).toMatch(message);
+    expect(result.status).not.toBe(0);
+    expect(project.git('log', '--all', '--format=%s').trim()).toBe('Set up the project with agentpolicy');
   });
 });

@@ -4,7 +4,7 @@ import { detectRange } from '../../adapters/ci-range.js';
 import { checkCommits } from '../../adapters/range-check.js';
 import { policyAtCommit } from '../../config/committed.js';
 import { ConfigError, UsageError } from '../../errors.js';
-import { locateRepository } from '../../git/locate.js';
+import { locateRepository, type RepositoryLocation } from '../../git/locate.js';
 import { formatGithub } from '../../report/github.js';
 import { formatGitlab } from '../../report/gitlab.js';
 import { formatMarkdown } from '../../report/markdown.js';
@@ -86,7 +86,7 @@ export async function run(argv: string[], io: Io, _globals: Globals): Promise<nu
 
   let verifyFailed = false;
   if (!values['no-verify-steps'])
-    verifyFailed = !(await verifyHead(policy, root, location.commonDir, range.head, io, format === 'text'));
+    verifyFailed = !(await verifyHead(policy, root, location, range.head, io, format === 'text'));
   if (verifyFailed)
     findings.push({
       rule: 'verify',
@@ -117,7 +117,7 @@ export async function run(argv: string[], io: Io, _globals: Globals): Promise<nu
 async function verifyHead(
   policy: ResolvedPolicy,
   root: string,
-  commonDir: string,
+  location: RepositoryLocation,
   head: string,
   io: Io,
   text: boolean,
@@ -126,7 +126,8 @@ async function verifyHead(
   if (stepsFor(policy, 'ci', root).steps.length === 0 && !policy.verifyFrom) return true;
   const outcome = await verify(policy, 'ci', {
     root,
-    commonDir,
+    gitDir: location.gitDir,
+    commonDir: location.commonDir,
     env: io.env,
     commit: head,
     write: text ? io.stderr : () => {},

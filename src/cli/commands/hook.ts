@@ -190,7 +190,7 @@ async function prePush(args: string[], io: Io, location: RepositoryLocation): Pr
     seen.add(key);
   };
   const permittedCommits = new Map<string, string>();
-  const verifications: { tip: string; policy: ResolvedPolicy }[] = [];
+  const verifications: { tip: string; policy: ResolvedPolicy; ref: string }[] = [];
   let fallback: PolicyInForce | undefined;
   const headPolicy = () => {
     fallback ??= judgingPolicy(location, io);
@@ -227,15 +227,18 @@ async function prePush(args: string[], io: Io, location: RepositoryLocation): Pr
       permitted.findings.forEach(add);
     }
     if (!verifications.some((item) => item.tip === update.localOid))
-      verifications.push({ tip: update.localOid, policy });
+      verifications.push({ tip: update.localOid, policy, ref: update.localRef });
   }
   for (const [id, commit] of permittedCommits)
     io.stderr(`agentpolicy: change ${id} (${commit.slice(0, 12)}) let through, as a human allowed.\n`);
   const { findings: remaining, waived } = waiveAllowedOnce(findings, location);
   const status = report('pre-push', `push to ${remote}`, remaining, io);
   if (status !== 0) return status;
-  for (const { tip, policy } of verifications) {
-    const result = await runVerification('pre-push', policy, io, location, { commit: tip });
+  for (const { tip, policy, ref } of verifications) {
+    const result = await runVerification('pre-push', policy, io, location, {
+      commit: tip,
+      ...(ref ? { ref } : {}),
+    });
     if (result !== 0) return result;
   }
   spendAllowances(waived, location, io);
@@ -259,13 +262,14 @@ async function runVerification(
   policy: ResolvedPolicy,
   io: Io,
   location: RepositoryLocation,
-  scope: { changedPaths?: string[]; commit?: string },
+  scope: { changedPaths?: string[]; commit?: string; ref?: string },
 ): Promise<number> {
   const { verify } = await import('../../verify/verify.js');
   const p = paint(useColor(io, 'stderr'));
   const occasion = hook === 'pre-push' ? 'pre-push' : 'pre-commit';
   const outcome = await verify(policy, occasion, {
     root: location.root,
+    gitDir: location.gitDir,
     commonDir: location.commonDir,
     env: io.env,
     ...scope,

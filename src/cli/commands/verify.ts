@@ -47,6 +47,7 @@ export async function run(argv: string[], io: Io, globals: Globals): Promise<num
   const p = paint(!json && useColor(io, 'stderr'));
   const outcome = await verify(policy, on, {
     root: location.root,
+    gitDir: location.gitDir,
     commonDir: location.commonDir,
     env: io.env,
     ...(changedPaths ? { changedPaths } : {}),
