@@ -61,3 +61,70 @@ export function mergeHookScript(existing: string | undefined, block: string): Me
 export function hasHookBlock(script: string): boolean {
   return script.includes(BLOCK_BEGIN) && script.includes(BLOCK_END);
 }
+
+// Linked worktrees. husky points core.hooksPath at `.husky/_`, a relative path that git resolves in
+// each worktree, and a git-ignored folder that only `npm install` creates: a new worktree (beside
+// the repository, or inside it, as coding agents make them) runs no hook at all. So the shared
+// config includes, for every linked worktree (`includeIf "gitdir:./worktrees/"`, which matches the
+// git dirs git gives them), a file that points core.hooksPath at runners in the common git dir.
+// The main worktree keeps husky's path. Each runner calls agentpolicy, then runs the worktree's own
+// `.husky/<hook>` as husky would, without the agentpolicy block that just ran.
+
+/** The hooks husky runs; a linked worktree gets a runner for each. */
+export const HUSKY_HOOKS = [
+  'applypatch-msg',
+  'commit-msg',
+  'post-applypatch',
+  'post-checkout',
+  'post-commit',
+  'post-merge',
+  'post-rewrite',
+  'pre-applypatch',
+  'pre-auto-gc',
+  'pre-commit',
+  'pre-merge-commit',
+  'pre-push',
+  'pre-rebase',
+  'prepare-commit-msg',
+] as const;
+
+/** The config key, in the common config, and the file it includes, relative to the common dir. */
+export const WORKTREE_INCLUDE_KEY = 'includeIf.gitdir:./worktrees/.path';
+export const WORKTREE_CONFIG = 'agentpolicy/worktrees.config';
+/** Where the runners go, relative to the common dir. */
+export const WORKTREE_HOOKS = 'agentpolicy/hooks';
+
+/**
+ * The runner of `name` for linked worktrees. `shim` (hooks/<name>) is given for the hooks that
+ * agentpolicy judges: it runs first, always. git runs hooks in the worktree's top folder.
+ */
+export function worktreeHook(name: string, shim?: string): string {
+  const lines = [
+    '#!/bin/sh',
+    `# agentpolicy: the ${name} hook of this repository's linked worktrees (managed by \`agentpolicy init\`).`,
+    "# Node may be set up in husky's init.sh (nvm and the like): take its PATH, nothing else.",
+    'agentpolicy_init="${XDG_CONFIG_HOME:-$HOME/.config}/husky/init.sh"',
+    'if [ -f "$agentpolicy_init" ]; then',
+    '  agentpolicy_path=$(. "$agentpolicy_init" >/dev/null 2>&1; printf "%s" "$PATH")',
+    '  [ -n "$agentpolicy_path" ] && PATH=$agentpolicy_path',
+    'fi',
+  ];
+  if (shim) lines.push(hookBlock(name as HookName, shim));
+  lines.push(
+    `[ -f .husky/${name} ] || exit 0`,
+    '[ "${HUSKY-}" = "0" ] && exit 0',
+    'agentpolicy_script=$(mktemp "${TMPDIR:-/tmp}/agentpolicy-hook.XXXXXX") || exit 1',
+    `sed '/^${escapeSed(BLOCK_BEGIN)}$/,/^${escapeSed(BLOCK_END)}$/d' .husky/${name} > "$agentpolicy_script"`,
+    'agentpolicy_main=$(git rev-parse --path-format=absolute --git-common-dir 2>/dev/null)',
+    `PATH="node_modules/.bin:\${agentpolicy_main%/.git}/node_modules/.bin:$PATH" sh -e "$agentpolicy_script" "$@"`,
+    'agentpolicy_status=$?',
+    'rm -f "$agentpolicy_script"',
+    `[ $agentpolicy_status != 0 ] && echo "husky - ${name} script failed (code $agentpolicy_status)" >&2`,
+    'exit $agentpolicy_status',
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+function escapeSed(text: string): string {
+  return text.replace(/[\\/.*[\]^$]/g, '\\$&');
+}

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN } from '../helpers/cli.js';
 import { createProject, type Project } from '../helpers/project.js';
-import { snapshot, type TestRepo, tempDir } from '../helpers/repo.js';
+import { addWorktree, snapshot, type TestRepo, tempDir } from '../helpers/repo.js';
 
 const staysOk = (extra: object = {}) => ({
   extends: 'agentpolicy:recommended',
@@ -167,11 +167,13 @@ function reportOf(path: string) {
 }
 
 type Kind = 'plain' | '-a' | '<path>';
-const where: ('main tree' | 'worktree beside' | 'worktree inside')[] = ['main tree'];
+const where = ['main tree', 'worktree beside', 'worktree inside'] as const;
 
-function setUp(_place: (typeof where)[number]): { project: Project; repo: TestRepo } {
+function setUp(place: (typeof where)[number]): { project: Project; repo: TestRepo } {
   const project = createProject(onItsOwn, { 'value.txt': 'ok\n', 'other.txt': '1\n' });
-  return { project, repo: project };
+  if (place === 'main tree') return { project, repo: project };
+  const path = place === 'worktree beside' ? join(project.dir, '..', 'wt') : '.claude/worktrees/agent-1';
+  return { project, repo: addWorktree(project, path, 'feature') };
 }
 
 /** Changes `file` and commits it the `kind` way: staged first, with `-a`, or by naming it. */

@@ -1,6 +1,4 @@
-import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
-import { HOOK_NAMES, hasHookBlock } from '../../adapters/hook-scripts.js';
+import { relative } from 'node:path';
 import { readProfileSelection } from '../../audit/profile.js';
 import { policyInForce } from '../../config/committed.js';
 import { resolveTree } from '../../config/resolve.js';
@@ -12,21 +10,16 @@ import type { ResolvedPolicy } from '../../types.js';
 import { oneOf, parseCommandArgs } from '../args.js';
 import type { Globals } from '../commands.js';
 import { repositoryRoot } from '../context.js';
+import { type Check, checkHooks, checkIsolation, checkWorktrees } from '../doctor-hooks.js';
 import { type Io, paint, useColor } from '../io.js';
 
 export const usage = `Usage: agentpolicy doctor [--format text|json]
 
 Checks that the guardrails are really in force here: the policy loads, the git hooks are present,
-executable, reachable through core.hooksPath and call a binary that exists, every linked worktree
-gets them too, and Node and git are recent enough. Prints a fix for each problem; exit 1 if any.
+executable, reachable through core.hooksPath and call a binary that exists, every other worktree
+of the repository runs them too, how verification steps are kept together, and Node and git are
+recent enough. Prints a fix for each problem; exit 1 if any.
 `;
-
-interface Check {
-  name: string;
-  ok: boolean;
-  detail: string;
-  fix?: string;
-}
 
 export async function run(argv: string[], io: Io, globals: Globals): Promise<number> {
   const { values } = parseCommandArgs('doctor', argv, { format: { type: 'string' } }, false);
@@ -34,8 +27,9 @@ export async function run(argv: string[], io: Io, globals: Globals): Promise<num
   const root = repositoryRoot(io, 'doctor');
   const checks: Check[] = [
     await checkPolicy(root, globals),
-    ...checkHooks(root),
-    ...checkWorktrees(root),
+    ...checkHooks(root, io.env),
+    ...checkWorktrees(root, io.env),
+    checkIsolation(),
     checkNode(),
     checkGit(root),
   ];
@@ -94,110 +88,6 @@ function worktreeDiffers(root: string, committed: ResolvedPolicy): string {
   } catch (error) {
     return `; the policy in the work tree does not load (${(error as Error).message.split('\n')[0]}); it is not in force until committed`;
   }
-}
-
-function hooksFolder(root: string): { folder: string; hooksPath: string; origin: string } {
-  const line = git(['config', '--show-origin', '--get', 'core.hooksPath'], {
-    cwd: root,
-    okStatus: [1],
-  }).stdout.trim();
-  if (!line) {
-    const folder = git(['rev-parse', '--path-format=absolute', '--git-path', 'hooks'], {
-      cwd: root,
-    }).stdout.trim();
-    return { folder, hooksPath: '', origin: '' };
-  }
-  const [origin = '', hooksPath = ''] = line.split('\t');
-  return { folder: isAbsolute(hooksPath) ? hooksPath : join(root, hooksPath), hooksPath, origin };
-}
-
-function checkHooks(root: string): Check[] {
-  const { folder, hooksPath, origin } = hooksFolder(root);
-  const checks: Check[] = [];
-  const local =
-    origin.startsWith('file:.git/config') ||
-    origin.includes('/.git/config') ||
-    origin.includes('config.worktree');
-  if (hooksPath && !local) {
-    checks.push({
-      name: 'core.hooksPath',
-      ok: false,
-      detail: `set to ${hooksPath} in ${origin.replace(/^file:/, '')}, which overrides this repository's hooks`,
-      fix: `git config --global --unset core.hooksPath (or remove it from ${origin.replace(/^file:/, '')}), then agentpolicy init --hooks`,
-    });
-  }
-  const husky = hooksPath === '.husky/_';
-  for (const name of HOOK_NAMES) {
-    const runner = join(folder, name);
-    const script = husky ? join(root, '.husky', name) : runner;
-    const shown = relative(root, script) || script;
-    const problem = hookProblem(runner, script, husky);
-    checks.push(
-      problem
-        ? { name: `hook ${name}`, ok: false, detail: `${shown}: ${problem}`, fix: 'agentpolicy init --hooks' }
-        : { name: `hook ${name}`, ok: true, detail: `${shown} runs agentpolicy` },
-    );
-  }
-  const bin = join(root, 'node_modules', '.bin', 'agentpolicy');
-  checks.push(
-    isExecutable(bin)
-      ? { name: 'binary', ok: true, detail: 'node_modules/.bin/agentpolicy is installed' }
-      : {
-          name: 'binary',
-          ok: false,
-          detail: 'node_modules/.bin/agentpolicy is missing: every hook will block',
-          fix: 'npm install --save-dev agentpolicy',
-        },
-  );
-  return checks;
-}
-
-function hookProblem(runner: string, script: string, husky: boolean): string | undefined {
-  if (!existsSync(runner)) return husky ? 'husky is not set up here (.husky/_ is missing)' : 'missing';
-  if (!isExecutable(runner)) return 'not executable, so git skips it';
-  if (!existsSync(script)) return 'missing: husky exits 0 without it, so nothing is checked';
-  const text = readFileSync(script, 'utf8');
-  if (!hasHookBlock(text)) return 'does not call agentpolicy';
-  return undefined;
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function checkWorktrees(root: string): Check[] {
-  const out = git(['worktree', 'list', '--porcelain', '-z'], { cwd: root }).stdout;
-  const paths = out
-    .split('\0')
-    .filter((field) => field.startsWith('worktree '))
-    .map((field) => field.slice('worktree '.length))
-    .filter((path) => path !== root);
-  return paths.map((path) => {
-    if (!existsSync(path)) {
-      return {
-        name: 'worktree',
-        ok: false,
-        detail: `${path} is gone but still registered`,
-        fix: 'git worktree prune',
-      };
-    }
-    const hooksPath = git(['config', '--get', 'core.hooksPath'], { cwd: path, okStatus: [1] }).stdout.trim();
-    const folder = hooksPath ? (isAbsolute(hooksPath) ? hooksPath : join(path, hooksPath)) : '';
-    if (hooksPath && !existsSync(folder)) {
-      return {
-        name: 'worktree',
-        ok: false,
-        detail: `${path}: core.hooksPath ${hooksPath} does not exist there, so git runs no hooks`,
-        fix: `cd ${path} && npm install (or agentpolicy init --hooks)`,
-      };
-    }
-    return { name: 'worktree', ok: true, detail: `${path} gets the hooks` };
-  });
 }
 
 function checkNode(): Check {

@@ -2,7 +2,17 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import husky from 'husky';
 import { parseDocument } from 'yaml';
-import { HOOK_NAMES, type HookName, hookBlock, mergeHookScript } from '../../adapters/hook-scripts.js';
+import {
+  HOOK_NAMES,
+  type HookName,
+  HUSKY_HOOKS,
+  hookBlock,
+  mergeHookScript,
+  WORKTREE_CONFIG,
+  WORKTREE_HOOKS,
+  WORKTREE_INCLUDE_KEY,
+  worktreeHook,
+} from '../../adapters/hook-scripts.js';
 import { findPolicy } from '../../config/find.js';
 import { suggestion } from '../../config/names.js';
 import { parseData } from '../../config/parse-data.js';
@@ -210,6 +220,7 @@ function planHooks(root: string): Action[] {
   const legacyHooks = git(['rev-parse', '--path-format=absolute', '--git-common-dir'], {
     cwd: root,
   }).stdout.trim();
+  if (husky) actions.push(...planWorktreeHooks(root, legacyHooks));
   for (const name of HOOK_NAMES) {
     const path = join(folder, name);
     const existing = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
@@ -237,6 +248,68 @@ function planHooks(root: string): Action[] {
     });
   }
   return actions;
+}
+
+/**
+ * Runners for linked worktrees in the common git dir, and the shared config's include that points
+ * their core.hooksPath there (see adapters/hook-scripts.ts): a new worktree is guarded with no step.
+ */
+function planWorktreeHooks(root: string, commonDir: string): Action[] {
+  const actions: Action[] = [];
+  const folder = join(commonDir, WORKTREE_HOOKS);
+  const stale = HUSKY_HOOKS.filter((name) => {
+    const path = join(folder, name);
+    return (
+      !existsSync(path) || readFileSync(path, 'utf8') !== runner(name) || (statSync(path).mode & 0o111) === 0
+    );
+  });
+  if (stale.length) {
+    actions.push({
+      path: relative(root, folder) || folder,
+      what: 'hooks for linked worktrees written',
+      changed: true,
+      write: () => {
+        mkdirSync(folder, { recursive: true });
+        for (const name of stale) {
+          writeFileSync(join(folder, name), runner(name));
+          chmodSync(join(folder, name), 0o755);
+        }
+      },
+    });
+  }
+  const config = join(commonDir, WORKTREE_CONFIG);
+  const hooksPath = git(['config', '--file', config, '--get', 'core.hooksPath'], {
+    cwd: root,
+    okStatus: [1],
+  });
+  const included = git(['config', '--file', join(commonDir, 'config'), '--get-all', WORKTREE_INCLUDE_KEY], {
+    cwd: root,
+    okStatus: [1],
+  }).stdout.split('\n');
+  if (hooksPath.stdout.trim() !== folder || !included.includes(WORKTREE_CONFIG)) {
+    actions.push({
+      path: relative(root, config) || config,
+      what: 'linked worktrees run the hooks (core.hooksPath for them, included by the shared config)',
+      changed: true,
+      write: () => {
+        mkdirSync(dirname(config), { recursive: true });
+        git(['config', '--file', config, 'core.hooksPath', folder], { cwd: root });
+        if (!included.includes(WORKTREE_CONFIG))
+          git(
+            ['config', '--file', join(commonDir, 'config'), '--add', WORKTREE_INCLUDE_KEY, WORKTREE_CONFIG],
+            {
+              cwd: root,
+            },
+          );
+      },
+    });
+  }
+  return actions;
+}
+
+function runner(name: (typeof HUSKY_HOOKS)[number]): string {
+  const judged = (HOOK_NAMES as readonly string[]).includes(name);
+  return worktreeHook(name, judged ? readFileSync(join(packageRoot(), 'hooks', name), 'utf8') : undefined);
 }
 
 /** A hook in .git/hooks stops running once core.hooksPath points at husky: keep calling it. */
