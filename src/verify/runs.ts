@@ -9,6 +9,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  type Stats,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -104,6 +105,14 @@ export function cleanStaleRuns(): void {
   }
   for (const name of names) {
     const dir = join(tmpdir(), name);
+    // Only our own runs: in a shared temp folder another user could plant a record naming our processes.
+    let stat: Stats;
+    try {
+      stat = statSync(dir);
+    } catch {
+      continue;
+    }
+    if (process.getuid && stat.uid !== process.getuid()) continue;
     let record: RunRecord | undefined;
     try {
       record = JSON.parse(readFileSync(join(dir, RECORD), 'utf8')) as RunRecord;
@@ -111,11 +120,7 @@ export function cleanStaleRuns(): void {
       record = undefined;
     }
     if (!record) {
-      try {
-        if (Date.now() - statSync(dir).mtimeMs < UNRECORDED_GRACE_MS) continue;
-      } catch {
-        continue;
-      }
+      if (Date.now() - stat.mtimeMs < UNRECORDED_GRACE_MS) continue;
     } else {
       if (isSameProcess(record.owner.pid, record.owner.start)) continue;
       for (const step of record.steps) if (isSameProcess(step.pid, step.start)) endGroup(step.pid);

@@ -8,7 +8,15 @@
 // user's repository. The user's index is read through a copy of its file: even `write-tree`,
 // which writes a cache back, never touches it. Dependency folders are linked in from the work tree
 // (the main worktree's when a linked one has none): they are ignored by git but needed to build.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { git } from '../git/exec.js';
 import { stepEnvironment } from './step-env.js';
@@ -169,9 +177,12 @@ function linkDependencies(root: string, env: NodeJS.ProcessEnv, dir: string, own
     .map((path) => path.replace(/\/$/, ''))
     .filter((path) => DEPENDENCY_FOLDERS.includes(path.slice(path.lastIndexOf('/') + 1)));
   const linked: string[] = [];
+  const inside = `${realpathSync(dir)}/`;
   for (const path of new Set([...DEPENDENCY_FOLDERS.filter((f) => existsSync(join(source, f))), ...nested])) {
     const target = join(dir, path);
     if (existsSync(target) || !existsSync(dirname(target))) continue;
+    // A committed symlink on the way (packages/a -> elsewhere) must not take the link outside.
+    if (!`${realpathSync(dirname(target))}/`.startsWith(inside)) continue;
     symlinkSync(join(source, path), target, 'dir');
     linked.push(`/${path}`);
   }
