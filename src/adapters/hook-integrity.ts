@@ -2,12 +2,12 @@
 // pre-push hook still runs when only the commit hooks were touched): the commit hooks missing, not
 // executable or no longer calling agentpolicy, core.hooksPath pointing elsewhere, or the
 // repository's config including another file, where such a setting can hide.
-import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { git } from '../git/exec.js';
 import type { RepositoryLocation } from '../git/locate.js';
 import type { Finding, ResolvedPolicy } from '../types.js';
-import { hasHookBlock } from './hook-scripts.js';
+import { hasHookBlock, WORKTREE_CONFIG, WORKTREE_HOOKS, WORKTREE_INCLUDE_KEY } from './hook-scripts.js';
 
 const COMMIT_HOOKS = ['pre-commit', 'commit-msg'];
 
@@ -37,13 +37,17 @@ export function commitHookProblems(location: RepositoryLocation): string[] {
     const text = existsSync(script) ? readFileSync(script, 'utf8') : '';
     if (!hasHookBlock(text)) problems.push(`the ${name} hook (${script}) does not call agentpolicy`);
   }
-  const includes = git(['config', '--local', '--name-only', '--get-regexp', '^include(if\\..*)?\\.path$'], {
+  const includes = git(['config', '--local', '--get-regexp', '^include(if\\..*)?\\.path$'], {
     cwd: location.root,
     okStatus: [1],
-  }).stdout.trim();
-  if (includes)
+  })
+    .stdout.split('\n')
+    .filter(Boolean)
+    .filter((line) => !isOwnWorktreeInclude(line, location.commonDir))
+    .map((line) => line.split(' ')[0]);
+  if (includes.length)
     problems.push(
-      `the repository's git config includes other files (${includes.split('\n').join(', ')}), where a hook setting can hide`,
+      `the repository's git config includes other files (${includes.join(', ')}), where a hook setting can hide`,
     );
   const hooksPath = git(['config', '--show-origin', '--get', 'core.hooksPath'], {
     cwd: location.root,
@@ -55,6 +59,27 @@ export function commitHookProblems(location: RepositoryLocation): string[] {
     if (!existsSync(resolved)) problems.push(`core.hooksPath (${value}, from ${origin}) does not exist`);
   }
   return problems;
+}
+
+/**
+ * The include `init` writes for linked worktrees, holding nothing but core.hooksPath pointing at
+ * the runners in the common git dir (see hook-scripts.ts).
+ */
+function isOwnWorktreeInclude(line: string, commonDir: string): boolean {
+  if (line !== `${WORKTREE_INCLUDE_KEY.toLowerCase()} ${WORKTREE_CONFIG}`) return false;
+  const listed = git(['config', '--file', join(commonDir, WORKTREE_CONFIG), '--list'], {
+    cwd: commonDir,
+    okStatus: [1],
+  }).stdout;
+  const [setting, ...rest] = listed.split('\n').filter(Boolean);
+  if (rest.length || !setting?.startsWith('core.hookspath=')) return false;
+  try {
+    return (
+      realpathSync(setting.slice('core.hookspath='.length)) === realpathSync(join(commonDir, WORKTREE_HOOKS))
+    );
+  } catch {
+    return false;
+  }
 }
 
 /** The problems as no-hook-bypass findings, when the policy has that rule on. */

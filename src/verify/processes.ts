@@ -38,7 +38,7 @@ function probe(): Launcher {
       const unshare = ['unshare', ...user, '--pid', '--fork', '--kill-child', '--'];
       for (const prefix of [['setpriv', '--pdeathsig', 'KILL'], []]) {
         const [file, ...args] = [...prefix, ...unshare];
-        const result = spawnSync(file!, [...args, 'true'], { stdio: 'ignore', timeout: 5000 });
+        const result = spawnSync(file!, [...args, 'true'], { stdio: 'ignore', timeout: 30_000 });
         if (result.status === 0) {
           return {
             isolation: 'pid-namespace',

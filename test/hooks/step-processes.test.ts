@@ -88,7 +88,7 @@ describe.each(modes)('step processes, with %s', (_name, environment) => {
     const leave = escapees();
     const project = createProject({
       extends: 'agentpolicy:recommended',
-      verify: { slow: { run: `[ -z "$SLOW" ] || { ${leave.run} sleep 30; }`, timeout: '500ms' } },
+      verify: { slow: { run: `[ -z "$SLOW" ] || { ${leave.run} sleep 30; }`, timeout: '1s' } },
     });
     const result = spawnSync(process.execPath, [BIN, 'verify'], {
       cwd: project.dir,
