@@ -46,11 +46,9 @@ export interface Run {
 }
 
 const live = new Set<Run>();
-let handlersInstalled = false;
 
 export function startRun(worktreeGitDir: string): Run {
   cleanStaleRuns();
-  installHandlers();
   const id = `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
   const dir = mkdtempSync(join(tmpdir(), RUN_PREFIX));
   const record: RunRecord = { owner: { pid: process.pid, start: startTime(process.pid) }, id, steps: [] };
@@ -81,9 +79,10 @@ export function startRun(worktreeGitDir: string): Run {
       if (markers.size) for (const pid of markedProcesses(`${MARKER}=${id}.`)) signal(pid, 'SIGKILL');
       markers.clear();
       rmSync(dir, { recursive: true, force: true });
-      live.delete(run);
+      if (live.delete(run) && live.size === 0) watchSignals(false);
     },
   };
+  if (live.size === 0) watchSignals(true);
   live.add(run);
   pruneLogs(logs);
   return run;
@@ -145,24 +144,26 @@ function pruneLogs(logs: string): void {
 }
 
 /**
- * Ctrl-C, SIGTERM and SIGHUP end the steps and remove the folders, then end this process by the
- * same signal, as if no handler were there; so does any other exit.
+ * While a run is live, Ctrl-C, SIGTERM and SIGHUP end its steps and remove its folder, then end
+ * this process by the same signal, as if no handler were there; so does any other exit. With no
+ * run live, the process's signals are left as they were.
  */
-function installHandlers(): void {
-  if (handlersInstalled) return;
-  handlersInstalled = true;
-  const finishAll = () => {
-    for (const run of [...live]) run.finish();
-  };
-  process.on('exit', finishAll);
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-  const handlers = signals.map((name) => {
-    const handler = () => {
-      finishAll();
-      for (const [i, other] of signals.entries()) process.removeListener(other, handlers[i]!);
-      process.kill(process.pid, name);
-    };
-    process.on(name, handler);
-    return handler;
-  });
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+function finishAll(): void {
+  for (const run of [...live]) run.finish();
+}
+
+const handlers = SIGNALS.map((name) => () => {
+  finishAll();
+  process.kill(process.pid, name);
+});
+
+function watchSignals(on: boolean): void {
+  for (const [i, name] of SIGNALS.entries()) {
+    if (on) process.on(name, handlers[i]!);
+    else process.removeListener(name, handlers[i]!);
+  }
+  if (on) process.on('exit', finishAll);
+  else process.removeListener('exit', finishAll);
 }

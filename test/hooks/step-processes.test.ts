@@ -6,7 +6,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BIN } from '../helpers/cli.js';
 import { createProject, type Project } from '../helpers/project.js';
 import { addWorktree, tempDir } from '../helpers/repo.js';
@@ -26,7 +26,10 @@ function processesWith(token: string): number[] {
   return found;
 }
 
-async function until(condition: () => boolean, ms = 10_000): Promise<void> {
+// Whole processes on a machine that may be busy: generous bounds, never a measure of speed.
+vi.setConfig({ testTimeout: 90_000 });
+
+async function until(condition: () => boolean, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
   while (!condition()) {
     if (Date.now() > end) throw new Error('timed out waiting');

@@ -1,4 +1,3 @@
-import { relative } from 'node:path';
 import { readProfileSelection } from '../../audit/profile.js';
 import { policyInForce } from '../../config/committed.js';
 import { resolveTree } from '../../config/resolve.js';
