@@ -1,7 +1,7 @@
 // What running verification steps costs beyond the steps themselves. `agentpolicy verify` with one
 // step (`true`) on a repository of 1,000 staged files, as a whole process, against the floor
-// measured in the same run: `node -e 0` plus `git checkout-index -a` into a fresh folder (what any
-// tool that runs a check on exactly the staged files must pay). Also the cost of starting one step
+// measured in the same run: `node -e 0` plus `git checkout-index -a` into a fresh folder, the step,
+// and removing the folder (what any tool that runs a check on exactly the staged files must pay). Also the cost of starting one step
 // inside its PID namespace, against a plain `sh -c true`. Run: npm run build && node bench/verify.js
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,6 +39,7 @@ const { spawnSync } = require('node:child_process');
 const target = ${JSON.stringify(copies)} + '/' + process.argv[1] + '/';
 spawnSync('git', ['checkout-index', '-a', '--prefix=' + target], { cwd: ${JSON.stringify(dir)} });
 spawnSync('sh', ['-c', 'true']);
+require('node:fs').rmSync(target, { recursive: true, force: true });
 `;
 const times = timeAlternating(
   [
