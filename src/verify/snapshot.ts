@@ -1,7 +1,8 @@
 // The repository a `staged` step runs in: a git repository of its own, in the run's temporary
 // folder, whose HEAD, index and files hold exactly what is being checked. For a commit about to be
-// made, HEAD is a stand-in commit of the staged tree on top of the user's HEAD (and MERGE_HEAD);
-// for a push or CI, HEAD is the commit itself. Objects are shared through `objects/info/alternates`
+// made, HEAD is a stand-in commit of the staged tree on top of the user's HEAD (and MERGE_HEAD
+// when `git commit` concludes a merge; `git merge` writes it only when it stops); for a push or
+// CI, HEAD is the commit itself. Objects are shared through `objects/info/alternates`
 // (read-only for git: nothing is copied, nothing written back); branches, tags and remote-tracking
 // refs are copied as names. So `git status` is clean, `git ls-files`, `git log` and `git diff
 // HEAD~1` answer as in a fresh clone, and a step's git commands act on this copy, never on the
