@@ -1,4 +1,5 @@
-// The four files fast agents keep to stay on course, as `agentpolicy init --memory` writes them.
+// Three of the four files fast agents keep to stay on course, as `agentpolicy init --memory` writes
+// them; the fourth, VERIFY.md, is written from what the project has (verify-commands.ts).
 
 export const MEMORY_TEMPLATES: Record<string, string> = {
   'AGENTS.md': `# AGENTS.md
@@ -45,14 +46,5 @@ What you tried that did not work, and why, so nobody tries it again.
 
 ## Next step
 The one thing to do next.
-`,
-  'VERIFY.md': `# VERIFY.md
-
-The exact commands to run before moving on. agentpolicy runs every command in the shell blocks below
-before each commit (\`verify.from\` in .agentpolicyrc); run them yourself with \`npx agentpolicy verify\`.
-
-\`\`\`sh
-npm test
-\`\`\`
 `,
 };

@@ -134,6 +134,60 @@ describe('agentpolicy init --memory', () => {
   });
 });
 
+describe('agentpolicy init writes VERIFY.md from what the project has', () => {
+  it("leaves out npm's placeholder test script, so the first commits under strict can pass", () => {
+    const repo = createRepo();
+    linkBinary(repo.dir);
+    const scripts = { test: 'echo "Error: no test specified" && exit 1', lint: 'node -e 0' };
+    repo.write('package.json', `${JSON.stringify({ name: 'x', private: true, scripts }, null, 2)}\n`);
+    repo.write('.gitignore', 'node_modules\n');
+    repo.write('README.md', '# x\n');
+    const result = runCli(['init', '--preset', 'strict'], { cwd: repo.dir, env: repo.env });
+    expect(result.status, result.stderr).toBe(0);
+    expect(repo.read('VERIFY.md')).toMatch(/```sh\nnpm run lint\n```/);
+    expect(result.stdout).toMatch(/runs `npm run lint` \(from the "lint" script\)/);
+    expect(result.stdout).toMatch(/left out: the "test" script is npm's placeholder/);
+    repo.git('add', '-A');
+    const first = repo.gitRaw(['commit', '-q', '-m', 'Guard the repository with agentpolicy']);
+    expect(first.status, first.stderr).toBe(0);
+    // The next commit is judged by the committed policy, VERIFY.md's steps included.
+    repo.write('README.md', '# x\n\nWhat x does.\n');
+    repo.git('add', '-A');
+    const next = repo.gitRaw(['commit', '-q', '-m', 'Say what the project does']);
+    expect(next.status, next.stderr).toBe(0);
+    expect(repo.git('log', '--format=%s').trim().split('\n')).toHaveLength(2);
+  });
+
+  it("runs typecheck and lint once, in the project's package manager, and warns about ignore-scripts", () => {
+    const repo = createRepo();
+    const manifest = {
+      scripts: { test: 'pnpm run lint && vitest run', lint: 'biome check .' },
+      devDependencies: { typescript: '^5.0.0' },
+    };
+    repo.write('package.json', JSON.stringify(manifest));
+    repo.write('tsconfig.json', '{}\n');
+    repo.write('pnpm-lock.yaml', "lockfileVersion: '9.0'\n");
+    repo.write('.npmrc', 'ignore-scripts=true\n');
+    const result = runCli(['init', '--memory'], { cwd: repo.dir, env: repo.env });
+    expect(result.status, result.stderr).toBe(0);
+    expect(repo.read('VERIFY.md')).toMatch(/```sh\nnpx tsc --noEmit\npnpm test\n```/);
+    expect(result.stdout).toMatch(/left out: the "lint" script: the test script already runs it/);
+    expect(result.stdout).toMatch(/\.npmrc: ignore-scripts is on[\s\S]*npm run prepare/);
+  });
+
+  it('says when it finds no command, and takes what other ecosystems have', () => {
+    const bare = createRepo();
+    const none = runCli(['init', '--memory'], { cwd: bare.dir, env: bare.env });
+    expect(none.status, none.stderr).toBe(0);
+    expect(none.stdout).toMatch(/VERIFY\.md: written, with no command yet/);
+    expect(bare.read('VERIFY.md')).not.toMatch(/```/);
+    const go = createRepo();
+    go.write('go.mod', 'module example.com/x\n');
+    runCli(['init', '--memory'], { cwd: go.dir, env: go.env });
+    expect(go.read('VERIFY.md')).toMatch(/```sh\ngo vet \.\/\.\.\.\ngo test \.\/\.\.\.\n```/);
+  });
+});
+
 describe('agentpolicy doctor', () => {
   it('passes after init and reports each broken piece with a fix', () => {
     const repo = createRepo();

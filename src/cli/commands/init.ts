@@ -1,4 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import husky from 'husky';
 import { parseDocument } from 'yaml';
@@ -21,6 +22,7 @@ import { worktreeTree } from '../../config/tree.js';
 import { UsageError } from '../../errors.js';
 import { git } from '../../git/exec.js';
 import { MEMORY_TEMPLATES } from '../../memory/templates.js';
+import { verifyCommands, verifyMarkdown } from '../../memory/verify-commands.js';
 import { packageRoot } from '../../package-root.js';
 import { parseCommandArgs } from '../args.js';
 import type { Globals } from '../commands.js';
@@ -39,8 +41,10 @@ Running it again changes nothing.
 
 Options:
   --preset NAME  recommended (default), strict or fast-model
-  --memory       Also write AGENTS.md, PLAN.md, PROGRESS.md and VERIFY.md templates (never over
-                 existing ones) and take the verification steps from VERIFY.md
+  --memory       Also write AGENTS.md, PLAN.md, PROGRESS.md and VERIFY.md (never over existing
+                 ones) and take the verification steps from VERIFY.md
+VERIFY.md (with --memory, or a preset that verifies from it) lists what the project has: its test,
+typecheck and lint scripts, \`tsc --noEmit\` where TypeScript is set up; init says what it found.
   --hooks        Only (re)install the hooks (what the "prepare" script runs)
   --dry-run      Print what would change; change nothing
 `;
@@ -50,6 +54,8 @@ interface Action {
   what: string;
   changed: boolean;
   write?: () => void;
+  /** Lines shown under the action: what it found, what it left out. */
+  notes?: string[];
 }
 
 export async function run(argv: string[], io: Io, _globals: Globals): Promise<number> {
@@ -75,6 +81,7 @@ export async function run(argv: string[], io: Io, _globals: Globals): Promise<nu
   const actions: Action[] = [];
   if (!values.hooks) actions.push(planPolicy(root, preset, Boolean(values.memory), explicitPreset));
   if (values.memory && !values.hooks) actions.push(...planMemory(root), ...planVerifyFrom(root));
+  if (!values.hooks && (values.memory || presetVerifiesFromFile(preset))) actions.push(planVerifyFile(root));
   actions.push(...planHooks(root));
   if (!values.hooks) {
     const prepare = planPrepareScript(root);
@@ -86,7 +93,18 @@ export async function run(argv: string[], io: Io, _globals: Globals): Promise<nu
   for (const action of actions) {
     if (action.changed && !dryRun) action.write?.();
     const mark = action.changed ? (dryRun ? p.yellow('would') : p.green('done')) : p.dim('kept');
-    if (!values.hooks || action.changed) io.stdout(`${mark.padEnd(4)}  ${action.path}: ${action.what}\n`);
+    if (!values.hooks || action.changed) {
+      io.stdout(`${mark.padEnd(4)}  ${action.path}: ${action.what}\n`);
+      for (const note of action.notes ?? []) io.stdout(`        ${note}\n`);
+    }
+  }
+  const ignoring = values.hooks ? undefined : ignoreScriptsSource(root);
+  if (ignoring) {
+    io.stdout(
+      `${p.yellow('warn')}  ${ignoring}: ignore-scripts is on, so \`npm install\` never runs "prepare" and a fresh clone\n` +
+        '        gets no hooks. After each clone run `npm run prepare` (npm runs a script it is asked for by\n' +
+        '        name) or `npx agentpolicy init --hooks`; `agentpolicy doctor` says whether they are in place.\n',
+    );
   }
   if (!values.hooks && !dryRun) {
     io.stdout(`\n${p.bold('Next:')} commit the policy and .husky/, then run \`agentpolicy doctor\`.\n`);
@@ -105,6 +123,51 @@ function planMemory(root: string): Action[] {
       write: () => writeFileSync(path, template),
     };
   });
+}
+
+function presetVerifiesFromFile(preset: string): boolean {
+  const verify = (PRESETS[preset] as { verify?: { from?: unknown } }).verify;
+  return verify?.from === 'VERIFY.md';
+}
+
+/** VERIFY.md from the commands the project really has, said in full: found, left out, or none. */
+function planVerifyFile(root: string): Action {
+  const path = join(root, 'VERIFY.md');
+  if (existsSync(path)) return { path: 'VERIFY.md', what: 'exists, left as it is', changed: false };
+  const found = verifyCommands(root);
+  const notes = [
+    ...found.commands.map((command, index) => `runs \`${command}\` (from ${found.found[index]})`),
+    ...found.skipped.map((reason) => `left out: ${reason}`),
+  ];
+  if (found.commands.length === 0) {
+    notes.push(
+      'No test, typecheck or lint command was found: write the commands that check this project in',
+      'VERIFY.md before the next commit; until then commits are blocked, since nothing verifies them.',
+    );
+  }
+  return {
+    path: 'VERIFY.md',
+    what: found.commands.length ? 'written with the checks this project has' : 'written, with no command yet',
+    changed: true,
+    notes,
+    write: () => writeFileSync(path, verifyMarkdown(found)),
+  };
+}
+
+/** Where ignore-scripts is switched on for this project, or undefined. */
+function ignoreScriptsSource(root: string): string | undefined {
+  const env = process.env.npm_config_ignore_scripts ?? process.env.NPM_CONFIG_IGNORE_SCRIPTS;
+  if (env !== undefined && env !== '' && env !== 'false') return 'npm_config_ignore_scripts';
+  const files: [string, string][] = [
+    [join(root, '.npmrc'), '.npmrc'],
+    [join(homedir(), '.npmrc'), '~/.npmrc'],
+  ];
+  for (const [file, shown] of files) {
+    if (!existsSync(file)) continue;
+    const text = readFileSync(file, 'utf8');
+    if (/^\s*ignore-scripts\s*=\s*true\s*$/m.test(text)) return shown;
+  }
+  return undefined;
 }
 
 /** The policy file of the work tree and its data, or undefined when there is none or it does not load. */
