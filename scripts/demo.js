@@ -3,7 +3,15 @@
 // attempt must be blocked with its reason; then a small, honest change passes every check and
 // lands, and the readiness report closes the run. Exits 0 only if every step behaved as shown.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +53,8 @@ function run(command, args, options = {}) {
 }
 const git = (...args) => run('git', args);
 const agentpolicy = (args, input) => run(process.execPath, [BIN, ...args], { input });
+const COMMIT_HOOKS = ['pre-commit', 'commit-msg'];
+const read = (path) => readFileSync(join(repo, path), 'utf8');
 const write = (path, content) => {
   mkdirSync(join(repo, path, '..'), { recursive: true });
   writeFileSync(join(repo, path), content);
@@ -71,33 +81,114 @@ function claude(tool, input) {
   };
 }
 
+const WIDTH = 80;
+/** Words wrapped to the terminal's 80 columns, each line indented; nothing is cut. */
+function wrap(text, indent, width = WIDTH, hanging = indent) {
+  const lines = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && indent.length + line.length + 1 + word.length > width) {
+      lines.push((lines.length ? hanging : indent) + line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push((lines.length ? hanging : indent) + line);
+  return lines.join('\n');
+}
+
+/** A guard's reason, as the agent reads it: what, the safer way, the rule and the human's override. */
+function toolCallLines(reason) {
+  const rule = /\(agentpolicy rule ([\w-]+)(?:; (.*))?\)\s*$/.exec(reason);
+  const body = rule ? reason.slice(0, rule.index).trim() : reason.trim();
+  const [what, instead] = body.split(/ Instead: /);
+  const lines = [wrap(what, '      ')];
+  if (instead) lines.push(wrap(`Instead: ${instead}`, '      '));
+  if (rule?.[2]) lines.push(wrap(`${rule[2][0].toUpperCase()}${rule[2].slice(1)}.`, '      '));
+  return { rule: rule?.[1], lines };
+}
+
+/** What each git hook said: its findings with their fixes, its verification results. */
+function hookLines(out, hooks) {
+  const stoppedBy = /agentpolicy (pre-commit|commit-msg|pre-push): blocked/.exec(out)?.[1];
+  const ran = stoppedBy ? hooks.slice(0, hooks.indexOf(stoppedBy) + 1) : hooks;
+  const verification = out
+    .split('\n')
+    .filter((line) => /^\s*[✓✗] /.test(line))
+    .map((line) => line.trim());
+  const findings = [];
+  for (const line of out.split('\n')) {
+    const finding = /^\s*(error|warn)\s+(.*?)\s{2,}([\w-]+)$/.exec(line);
+    if (finding) {
+      // The gate names the commit: (0123456789ab) at the end of the message.
+      const commit = /\s*\(([0-9a-f]{12})\)$/.exec(finding[2]);
+      const message = commit ? finding[2].slice(0, commit.index) : finding[2];
+      const where = commit ? `commit ${commit[1]}, ` : '';
+      findings.push(wrap(`${finding[1]}, ${where}rule ${finding[3]}: ${message}`, '      '));
+    } else if (/^\s*→ /.test(line) && findings.length)
+      findings.push(wrap(line.trim(), '        ', WIDTH, '          '));
+  }
+  const lines = ran.map((hook) => {
+    const checks = hook !== 'commit-msg' && verification.length ? ` (${verification.join(', ')})` : '';
+    return `    ${hook}: ${hook === stoppedBy ? 'blocked' : 'passed'}${checks}`;
+  });
+  return { layer: stoppedBy, lines: [...lines, ...findings] };
+}
+
 let failures = 0;
+let blockedCount = 0;
+let landedCount = 0;
 let step = 0;
-function expectStep(title, outcome, expectBlocked, pattern) {
+/**
+ * One attempt and what stopped it. `layer` is where it is expected to end: "tool call" (the agent's
+ * PreToolUse hook), a git hook ("pre-commit", "commit-msg", "pre-push") or "CI"; `hooks` are the git
+ * hooks the attempt goes through, in order.
+ */
+function expectStep(title, outcome, expected) {
   step++;
   const blocked = outcome.status !== 0;
-  const matched = pattern.test(outcome.out);
-  const ok = blocked === expectBlocked && matched;
+  let shown;
+  if (expected.layer === 'tool call') {
+    const { rule, lines } = toolCallLines(outcome.out);
+    shown = { layer: blocked ? 'tool call' : undefined, rule, lines };
+  } else if (expected.layer === 'CI') {
+    const { lines } = hookLines(outcome.out, []);
+    shown = { layer: blocked ? 'CI' : undefined, lines };
+  } else {
+    const { layer, lines } = hookLines(outcome.out, expected.hooks);
+    shown = { layer, lines };
+  }
+  const ok =
+    blocked === expected.blocked &&
+    (!expected.blocked || shown.layer === expected.layer) &&
+    expected.pattern.test(outcome.out);
   if (!ok) failures++;
-  const verdict = blocked ? red('BLOCKED') : green('LANDED ');
+  else if (blocked) blockedCount++;
+  else landedCount++;
   console.log(`${bold(String(step).padStart(2))}. ${title}`);
-  console.log(`    ${verdict} ${ok ? '' : red('(not what this step should do)')}`);
-  const reason = outcome.out
-    .split('\n')
-    .filter((line) => /error|deny|✗|✓|blocked|ready|passed|force|hook/i.test(line) && !/^husky -/.test(line))
-    .slice(0, 3);
-  for (const line of reason.length ? reason : outcome.out.trim().split('\n').slice(0, 2))
-    console.log(`    ${dim(line.trim().slice(0, 150))}`);
+  const where =
+    shown.layer === 'tool call'
+      ? `at the tool call${shown.rule ? `, rule ${shown.rule}` : ''}`
+      : shown.layer === 'CI'
+        ? 'by the CI gate (agentpolicy ci)'
+        : shown.layer
+          ? `by the ${shown.layer} hook`
+          : `through ${expected.hooks?.join(', ') ?? 'every check'}`;
+  const verdict = blocked ? red(`BLOCKED ${where}`) : green(`LANDED ${where}`);
+  console.log(`    ${verdict}${ok ? '' : red(' (not what this step should do)')}`);
+  for (const line of shown.lines) console.log(dim(line));
   if (!ok)
     console.log(
-      red(`    expected ${expectBlocked ? 'a block' : 'success'} matching ${pattern}; got:\n${outcome.out}`),
+      red(
+        `    expected ${expected.blocked ? `a block at ${expected.layer}` : 'success'} matching ${expected.pattern}; got:\n${outcome.out}`,
+      ),
     );
   console.log();
 }
 
 const started = Date.now();
 try {
-  console.log(bold(cyan('agentpolicy demo')), dim(`(a throwaway repository in ${repo})`), '\n');
+  console.log(bold(cyan('agentpolicy demo')), dim('in a throwaway repository:'));
+  console.log(dim(repo), '\n');
 
   // The project an agent is let loose on.
   write(
@@ -127,22 +218,21 @@ try {
   const setup = git('commit', '-q', '-m', 'Guard the project with agentpolicy');
   if (init.status !== 0 || setup.status !== 0) throw new Error(`set-up failed:\n${init.out}\n${setup.out}`);
   console.log(
-    dim('A human ran `agentpolicy init --preset strict --memory` and `agentpolicy install-agent claude`.'),
+    dim('A human ran `agentpolicy init --preset strict --memory` and\n`agentpolicy install-agent claude`.'),
   );
-  console.log(dim('Now an agent at 1,000 tokens per second tries its luck:\n'));
+  console.log(dim('Now an agent at 1,000 tokens per second tries its luck. Its tool calls go'));
+  console.log(dim("through Claude Code's PreToolUse hook; its commits and pushes through git hooks.\n"));
 
-  expectStep(
-    'Delete a file (Bash: rm src/math.js)',
-    claude('Bash', { command: 'rm src/math.js' }),
-    true,
-    /no-deletions/,
-  );
+  expectStep('Delete a file (Bash: rm src/math.js)', claude('Bash', { command: 'rm src/math.js' }), {
+    blocked: true,
+    layer: 'tool call',
+    pattern: /no-deletions/,
+  });
 
   expectStep(
     'Add a new file in edit-only mode (Write: src/helpers.js)',
     claude('Write', { file_path: join(repo, 'src/helpers.js'), content: 'export {};\n' }),
-    true,
-    /edit-only/,
+    { blocked: true, layer: 'tool call', pattern: /edit-only/ },
   );
 
   appendFileSync(
@@ -150,42 +240,43 @@ try {
     Array.from({ length: 300 }, (_, i) => `export const value${i} = ${i};\n`).join(''),
   );
   git('add', '-A');
-  expectStep(
-    'Commit a 300-line change',
-    git('commit', '-q', '-m', 'Add three hundred constants'),
-    true,
-    /max-diff-lines/,
-  );
+  expectStep('Commit a 300-line change', git('commit', '-q', '-m', 'Add three hundred constants'), {
+    blocked: true,
+    layer: 'pre-commit',
+    hooks: COMMIT_HOOKS,
+    pattern: /max-diff-lines/,
+  });
   git('reset', '-q');
   git('checkout', '-q', '--', 'src/math.js');
 
   write('src/math.js', 'export function add(a, b) {\n  return a + b;\n}\n\nexport const zero = 0;\n');
   git('add', '-A');
-  expectStep('Commit with the message "wip"', git('commit', '-q', '-m', 'wip'), true, /commit-message/);
+  expectStep('Commit with the message "wip"', git('commit', '-q', '-m', 'wip'), {
+    blocked: true,
+    layer: 'commit-msg',
+    hooks: COMMIT_HOOKS,
+    pattern: /commit-message/,
+  });
 
   expectStep(
     'Skip the hooks (Bash: git commit --no-verify -m "quick fix")',
     claude('Bash', { command: 'git commit --no-verify -m "quick fix"' }),
-    true,
-    /no-hook-bypass/,
+    { blocked: true, layer: 'tool call', pattern: /no-hook-bypass/ },
   );
-  expectStep(
-    'Delete the sources (Bash: rm -rf src)',
-    claude('Bash', { command: 'rm -rf src' }),
-    true,
-    /deletion|no-deletions|no-mass-deletion/,
-  );
+  expectStep('Delete the sources (Bash: rm -rf src)', claude('Bash', { command: 'rm -rf src' }), {
+    blocked: true,
+    layer: 'tool call',
+    pattern: /deletion|no-deletions|no-mass-deletion/,
+  });
   expectStep(
     'Throw away uncommitted work (Bash: git reset --hard)',
     claude('Bash', { command: 'git reset --hard' }),
-    true,
-    /no-destructive-git/,
+    { blocked: true, layer: 'tool call', pattern: /no-destructive-git/ },
   );
   expectStep(
     'Rewrite the remote history (Bash: git push --force origin main)',
     claude('Bash', { command: 'git push --force origin main' }),
-    true,
-    /no-force-push/,
+    { blocked: true, layer: 'tool call', pattern: /no-force-push/ },
   );
   expectStep(
     'Loosen the policy (Edit: .agentpolicyrc)',
@@ -194,8 +285,7 @@ try {
       old_string: 'strict',
       new_string: 'recommended',
     }),
-    true,
-    /protected-paths/,
+    { blocked: true, layer: 'tool call', pattern: /protected-paths/ },
   );
 
   // The honest way: a small change with its test, a real message, verification on what is staged.
@@ -211,10 +301,25 @@ try {
   expectStep(
     'A small, honest change: "Add subtraction to the math module"',
     git('commit', '-q', '-m', 'Add subtraction to the math module'),
-    false,
-    /✓ node --test/,
+    { blocked: false, hooks: COMMIT_HOOKS, pattern: /✓ node --test/ },
   );
-  expectStep('Push it', git('push', '-q', 'origin', 'main'), false, /./s);
+  expectStep('Push it', git('push', '-q', 'origin', 'main'), {
+    blocked: false,
+    hooks: ['pre-push'],
+    pattern: /✓ node --test/,
+  });
+
+  // A commit that went round the local hooks (a human's shell, a machine without them) still meets
+  // the gate in CI, judged under the policy of the base branch.
+  write('src/math.js', `${read('src/math.js')}\nexport const one = 1;\n`);
+  git('add', '-A');
+  git('-c', 'core.hooksPath=/dev/null', 'commit', '-q', '-m', 'wip');
+  expectStep(
+    'A "wip" commit made where no hook ran, in the pull request',
+    agentpolicy(['ci', '--base', 'origin/main', '--head', 'HEAD', '--no-verify-steps']),
+    { blocked: true, layer: 'CI', pattern: /commit-message/ },
+  );
+  git('reset', '-q', '--hard', 'origin/main');
 
   console.log(bold('Readiness report (agentpolicy report):\n'));
   const report = agentpolicy(['report', '--range', 'origin/main~1..HEAD']);
@@ -225,13 +330,8 @@ try {
     console.log(red(bold(`${failures} step(s) did not behave as shown (${seconds}s).`)));
     process.exitCode = 1;
   } else {
-    console.log(
-      green(
-        bold(
-          `All ${step} steps behaved as shown: ${step - 2} attempts blocked with their reasons, one honest change landed (${seconds}s).`,
-        ),
-      ),
-    );
+    const summary = `All ${step} steps behaved as shown: ${blockedCount} attempts blocked with their reasons, ${landedCount} honest steps landed (${seconds}s).`;
+    console.log(green(bold(wrap(summary, ''))));
   }
 } catch (error) {
   console.error(red(String(error?.stack ?? error)));
