@@ -7,9 +7,11 @@ export type SeverityOrOff = Severity | 'off';
 /** The ids of the built-in rules. Kebab-case, as in ESLint. */
 export type RuleId =
   | 'commit-message'
+  | 'context-budget'
   | 'edit-only'
   | 'forbidden-content'
   | 'max-diff-lines'
+  | 'max-sessions'
   | 'no-branch-deletion'
   | 'no-deletions'
   | 'no-destructive-git'
@@ -56,7 +58,11 @@ export interface RuleSetting {
   options: Record<string, unknown>;
 }
 
-export type VerifyHook = 'pre-commit' | 'pre-push' | 'ci';
+/**
+ * When steps run: before a commit or push lands, in CI, after each file-changing tool call of an
+ * agent (`edit`), and when an agent tries to end its turn (`stop`).
+ */
+export type VerifyHook = 'pre-commit' | 'pre-push' | 'ci' | 'edit' | 'stop';
 
 export interface VerifyStep {
   name: string;

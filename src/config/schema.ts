@@ -2,9 +2,12 @@
 // package (scripts/build.js writes schema.json from it), so `$schema` gives editors completion.
 import * as v from 'valibot';
 import { rules } from '../rules/index.js';
+import { durationMs } from './duration.js';
+
+export { durationMs };
 
 export const SEVERITIES = ['off', 'warn', 'error'] as const;
-export const VERIFY_HOOKS = ['pre-commit', 'pre-push', 'ci'] as const;
+export const VERIFY_HOOKS = ['pre-commit', 'pre-push', 'ci', 'edit', 'stop'] as const;
 
 const severity = v.picklist(SEVERITIES);
 
@@ -22,15 +25,6 @@ const ruleEntries = Object.fromEntries(
 /** Step timeouts: at least a second (a shorter one fails every step at once), at most a day. */
 export const MIN_TIMEOUT_MS = 1000;
 export const MAX_TIMEOUT_MS = 24 * 3_600_000;
-
-/** Milliseconds of a duration written as a number or "90s", "2m", "1h"; NaN when it is not one. */
-export function durationMs(value: string | number): number {
-  if (typeof value === 'number') return Number.isInteger(value) ? value : Number.NaN;
-  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/.exec(value);
-  if (!match) return Number.NaN;
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h'];
-  return Math.round(Number(match[1]) * unit);
-}
 
 const DURATION_TEXT = 'a duration from 1s to 24h, such as "30s", "2m" or 1500 (milliseconds)';
 

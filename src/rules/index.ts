@@ -2,9 +2,11 @@
 // kind listed in `meta.inputs`.
 import type { RuleId } from '../types.js';
 import * as commitMessage from './commit-message.js';
+import * as contextBudget from './context-budget.js';
 import * as editOnly from './edit-only.js';
 import * as forbiddenContent from './forbidden-content.js';
 import * as maxDiffLines from './max-diff-lines.js';
+import * as maxSessions from './max-sessions.js';
 import * as noBranchDeletion from './no-branch-deletion.js';
 import * as noDeletions from './no-deletions.js';
 import * as noDestructiveGit from './no-destructive-git.js';
@@ -21,9 +23,11 @@ import * as scope from './scope.js';
 
 export const rules = {
   'commit-message': commitMessage,
+  'context-budget': contextBudget,
   'edit-only': editOnly,
   'forbidden-content': forbiddenContent,
   'max-diff-lines': maxDiffLines,
+  'max-sessions': maxSessions,
   'no-branch-deletion': noBranchDeletion,
   'no-deletions': noDeletions,
   'no-destructive-git': noDestructiveGit,

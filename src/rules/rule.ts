@@ -4,7 +4,7 @@ import type { ChangeSet, CommitMessage, RefUpdate, RuleId, RuleReport, Severity 
 import type { CommandFacts } from './command-facts.js';
 
 /** The kinds of input a rule can judge; a rule implements a check for each kind it lists. */
-export type RuleInput = 'change' | 'message' | 'push' | 'command';
+export type RuleInput = 'change' | 'message' | 'push' | 'command' | 'session';
 
 export interface RuleMeta<S extends v.GenericSchema = v.GenericSchema> {
   id: RuleId;
@@ -28,3 +28,25 @@ export type CheckPush<O> = (updates: RefUpdate[], options: O) => RuleReport[];
 
 /** For command checks: the operations of one command line and what is known about the repository. */
 export type CheckCommand<O> = (operations: Operation[], options: O, facts: CommandFacts) => RuleReport[];
+
+/** For session checks: an agent's tool call, judged by what is known of its session. */
+export interface SessionFacts {
+  /** Tokens in the context at the last assistant turn; absent when the transcript gave none. */
+  contextTokens?: number;
+  /** Why the transcript could not be read, when it could not. */
+  transcriptProblem?: string;
+  /** The tool call changes something other than the memory files (PROGRESS.md, PLAN.md). */
+  changes: boolean;
+  session?: string;
+  /** Sessions seen in this repository, newest first: id, agent, last seen (ms since the epoch). */
+  sessions: { id: string; agent: string; lastSeen: number }[];
+  now: number;
+}
+
+/** A session check's answer: a block, a warning for the agent's context, or nothing. */
+export interface SessionVerdict {
+  block?: RuleReport;
+  warn?: RuleReport;
+}
+
+export type CheckSession<O> = (facts: SessionFacts, options: O) => SessionVerdict;

@@ -28,12 +28,28 @@ describe('agentpolicy install-agent', () => {
       expect(first.status, first.stderr).toBe(0);
       const settings = JSON.parse(repo.read(path));
       expect(settings.theme).toBe('dark');
-      expect(settings.hooks.Stop).toEqual([{ command: 'x' }]);
+      // An existing hook of any event is kept first; ours follows it where the host has the event.
+      expect(settings.hooks.Stop[0]).toEqual({ command: 'x' });
       expect(JSON.stringify(settings.hooks[existingEvent])).toMatch(/their-own-hook.*agentpolicy agent-hook/);
       const text = repo.read(path);
       const second = runCli(['install-agent', name], { cwd: repo.dir, env: repo.env });
       expect(second.stdout).toMatch(/already there/);
       expect(repo.read(path)).toBe(text);
+    },
+  );
+
+  it.each(['claude', 'codex'] as const)(
+    '%s: registers the post-tool and stop events for continuous validation',
+    (name) => {
+      const repo = createRepo();
+      expect(runCli(['install-agent', name], { cwd: repo.dir, env: repo.env }).status).toBe(0);
+      const { hooks } = JSON.parse(repo.read(AGENT_SETTINGS[name].path));
+      expect(Object.keys(hooks)).toEqual(['PreToolUse', 'PostToolUse', 'Stop']);
+      expect(JSON.stringify(hooks.PostToolUse)).toMatch(/agent-hook \w+ \|\| exit 2/);
+      expect(hooks.PostToolUse[0].matcher).toBe(
+        name === 'claude' ? 'Write|Edit|MultiEdit|NotebookEdit' : 'apply_patch',
+      );
+      expect(hooks.Stop[0].matcher).toBeUndefined();
     },
   );
 

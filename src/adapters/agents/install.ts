@@ -48,29 +48,60 @@ function addHook(
   };
 }
 
+/** Each event's entry added in turn, every one at most once. */
+function addHooks(existing: Json, entries: [string, Json][]): { settings: Json; changed: boolean } {
+  let settings = existing;
+  let changed = false;
+  for (const [event, entry] of entries) {
+    const added = addHook(settings, event, entry);
+    settings = added.settings;
+    changed ||= added.changed;
+  }
+  return { settings, changed };
+}
+
+/** Seconds the post-tool and stop hooks may take: they run verification steps. */
+const LIVE_TIMEOUT = 600;
+
 export const AGENT_SETTINGS: Record<AgentName, HookSettingsFile> = {
   claude: {
     path: '.claude/settings.json',
-    merge: (existing) =>
-      addHook(existing, 'PreToolUse', {
-        matcher: 'Bash|Monitor|PowerShell|Write|Edit|MultiEdit|NotebookEdit',
-        hooks: [{ type: 'command', command: hookCommand('claude', '"$CLAUDE_PROJECT_DIR"/'), timeout: 30 }],
-      }),
+    merge: (existing) => {
+      const command = hookCommand('claude', '"$CLAUDE_PROJECT_DIR"/');
+      return addHooks(existing, [
+        [
+          'PreToolUse',
+          {
+            matcher: 'Bash|Monitor|PowerShell|Write|Edit|MultiEdit|NotebookEdit',
+            hooks: [{ type: 'command', command, timeout: 30 }],
+          },
+        ],
+        // Verification after each file edit and before the turn ends: the step timeouts rule these.
+        [
+          'PostToolUse',
+          {
+            matcher: 'Write|Edit|MultiEdit|NotebookEdit',
+            hooks: [{ type: 'command', command, timeout: LIVE_TIMEOUT }],
+          },
+        ],
+        ['Stop', { hooks: [{ type: 'command', command, timeout: LIVE_TIMEOUT }] }],
+      ]);
+    },
   },
   codex: {
     path: '.codex/hooks.json',
-    merge: (existing) =>
-      addHook(existing, 'PreToolUse', {
-        matcher: 'Bash|apply_patch',
-        // Codex runs the hook in its own working directory: a relative path breaks in a subdirectory.
-        hooks: [
-          {
-            type: 'command',
-            command: `"$(git rev-parse --show-toplevel)"/${BIN} agent-hook codex || exit 2`,
-            timeout: 30,
-          },
+    merge: (existing) => {
+      // Codex runs the hook in its own working directory: a relative path breaks in a subdirectory.
+      const command = `"$(git rev-parse --show-toplevel)"/${BIN} agent-hook codex || exit 2`;
+      return addHooks(existing, [
+        ['PreToolUse', { matcher: 'Bash|apply_patch', hooks: [{ type: 'command', command, timeout: 30 }] }],
+        [
+          'PostToolUse',
+          { matcher: 'apply_patch', hooks: [{ type: 'command', command, timeout: LIVE_TIMEOUT }] },
         ],
-      }),
+        ['Stop', { hooks: [{ type: 'command', command, timeout: LIVE_TIMEOUT }] }],
+      ]);
+    },
   },
   cursor: {
     path: '.cursor/hooks.json',
