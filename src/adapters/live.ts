@@ -22,8 +22,8 @@ export interface SessionInput {
   session?: string;
   agent: string;
   transcriptPath?: string;
-  /** The tool call changes something other than the memory files. */
-  changes: boolean;
+  /** Whether the tool call changes something other than the memory files (asked only when needed). */
+  changes: () => boolean;
 }
 
 /** The session rules on a tool call: a deny, and warnings for the agent's context. */
@@ -34,7 +34,7 @@ export function judgeSession(
   const active = SESSION_RULES.filter((id) => context.policy.rules[id]);
   if (active.length === 0) return { warnings: [] };
   const facts: SessionFacts = {
-    changes: input.changes,
+    changes: context.policy.rules['context-budget'] ? input.changes() : true,
     sessions: context.commonDir ? recentSessions(context.commonDir, input) : [],
     now: Date.now(),
     ...(input.session ? { session: input.session } : {}),
@@ -100,7 +100,8 @@ function tail(path: string, bytes = TAIL_BYTES): string {
 export function transcriptFacts(
   path: string | undefined,
 ): Pick<SessionFacts, 'contextTokens' | 'transcriptProblem'> {
-  if (!path) return { transcriptProblem: 'the host sent no transcript_path' };
+  // A host without a transcript (Codex may send null) gives nothing to judge, and nothing to warn of.
+  if (!path) return {};
   let text: string;
   try {
     text = tail(path);
@@ -122,7 +123,7 @@ export function transcriptFacts(
     const tokens = claudeTokens(entry) ?? codexTokens(entry);
     if (tokens !== undefined) return { contextTokens: tokens };
   }
-  return { transcriptProblem: `${path} has no token usage yet` };
+  return {}; // a session's first turn: no usage recorded yet
 }
 
 function numberAt(value: unknown, key: string): number {
@@ -158,18 +159,14 @@ function recentSessions(commonDir: string, input: SessionInput): SessionFacts['s
   } catch {
     // No log yet: no other session.
   }
+  // Fields read by pattern, not JSON.parse: the tail can hold thousands of entries per call.
   for (const line of text.split('\n')) {
-    if (!line.includes('"session"')) continue;
-    try {
-      const entry = JSON.parse(line) as { time?: string; session?: string; agent?: string; rule?: string };
-      // A session turned away for the number of sessions never became active.
-      if (!entry.session || !entry.time || entry.rule === 'max-sessions') continue;
-      const time = Date.parse(entry.time);
-      if (Number.isNaN(time)) continue;
-      seen.set(entry.session, { id: entry.session, agent: entry.agent ?? 'agent', lastSeen: time });
-    } catch {
-      // A torn line: skipped, as readAudit does.
-    }
+    const session = /"session":"((?:[^"\\]|\\.)*)"/.exec(line)?.[1];
+    const time = Date.parse(/^\{"time":"([^"]+)"/.exec(line)?.[1] ?? '');
+    // A session turned away for the number of sessions never became active.
+    if (!session || Number.isNaN(time) || line.includes('"rule":"max-sessions"')) continue;
+    const agent = /"agent":"([^"]*)"/.exec(line)?.[1] ?? 'agent';
+    seen.set(session, { id: session, agent, lastSeen: time });
   }
   if (input.session) seen.delete(input.session);
   return [...seen.values()].sort((a, b) => b.lastSeen - a.lastSeen);

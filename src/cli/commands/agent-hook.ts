@@ -76,11 +76,12 @@ export async function run(argv: string[], io: Io, globals: Globals): Promise<num
     );
     let warnings: string[] = [];
     if (decision.verdict === 'allow') {
-      const changes = request.calls.some((call) =>
-        call.kind === 'shell'
-          ? operationsOfToolCall(call, context.cwd, context.env).some(changesSomething)
-          : call.kind !== 'other' && !onlyMemoryFiles(paths, context.root, context.cwd),
-      );
+      const changes = () =>
+        request.calls.some((call) =>
+          call.kind === 'shell'
+            ? operationsOfToolCall(call, context.cwd, context.env).some(changesSomething)
+            : call.kind !== 'other' && !onlyMemoryFiles(paths, context.root, context.cwd),
+        );
       const transcript = typeof body.transcript_path === 'string' ? body.transcript_path : undefined;
       const session = judgeSession(context, {
         agent: name,
