@@ -7,11 +7,10 @@ import { auditPath } from '../audit/log.js';
 import { paint } from '../cli/io.js';
 import { git } from '../git/exec.js';
 import { rules } from '../rules/index.js';
-import { matchesAny } from '../rules/match.js';
+import { matchesAny, matchesGlob } from '../rules/match.js';
 import type { Options as ProgressOptions } from '../rules/progress-updated.js';
 import type { SessionFacts, SessionVerdict } from '../rules/rule.js';
 import type { Decision, ResolvedPolicy, RuleId } from '../types.js';
-import { stepsFor, verify } from '../verify/verify.js';
 import type { GuardContext } from './guard.js';
 
 /** The memory files: what an agent may still change once its context budget is spent. */
@@ -190,9 +189,21 @@ export async function verifyLive(
 ): Promise<LiveVerdict> {
   const { policy, root, commonDir } = context;
   if (!commonDir) return {};
-  const { steps, problem } = stepsFor(policy, occasion, root);
+  // Most tool calls touch nothing a step watches: decided here, before verification is loaded.
+  const fromFile = policy.verifyFrom !== undefined && policy.verifyFromSettings?.on.includes(occasion);
+  const candidates = [
+    ...policy.verify.filter((step) => step.on.includes(occasion)),
+    ...(fromFile ? (policy.verifyFromSteps ?? []) : []),
+  ].filter(
+    (step) =>
+      !changedPaths ||
+      step.when.length === 0 ||
+      changedPaths.some((path) => step.when.some((glob) => matchesGlob(path, glob))),
+  );
+  if (candidates.length === 0 && !(fromFile && !policy.verifyFromSteps?.length)) return {};
+  const { stepsFor, verify } = await import('../verify/verify.js');
+  const { problem } = stepsFor(policy, occasion, root);
   if (problem) return { block: problem };
-  if (steps.length === 0) return {};
   const gitDir = git(['rev-parse', '--absolute-git-dir'], { cwd: root, env: context.env }).stdout.trim();
   const outcome = await verify(policy, occasion, {
     root,
