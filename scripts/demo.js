@@ -81,6 +81,27 @@ function claude(tool, input) {
   };
 }
 
+/** What Claude Code's Stop hook call looks like when the agent tries to end its turn. */
+function claudeStop() {
+  const payload = {
+    session_id: 'demo',
+    transcript_path: '/dev/null',
+    cwd: repo,
+    hook_event_name: 'Stop',
+    stop_hook_active: false,
+  };
+  const result = agentpolicy(['agent-hook', 'claude'], JSON.stringify(payload));
+  const answer = result.out.trim() ? JSON.parse(result.out.trim().split('\n').pop()) : undefined;
+  return { status: answer?.decision === 'block' ? 1 : result.status, out: answer?.reason ?? result.out };
+}
+
+/** The stop gate's reason: what failed, and the lines of the output that say why. */
+function stopLines(reason) {
+  const [first, ...rest] = reason.split('\n');
+  const telling = rest.filter((line) => /not ok|^# (pass|fail) |Error|Fix it/.test(line)).slice(0, 4);
+  return [wrap(first, '      '), ...telling.map((line) => wrap(line.trim(), '        '))];
+}
+
 const WIDTH = 80;
 /** Words wrapped to the terminal's 80 columns, each line indented; nothing is cut. */
 function wrap(text, indent, width = WIDTH, hanging = indent) {
@@ -150,6 +171,8 @@ function expectStep(title, outcome, expected) {
   if (expected.layer === 'tool call') {
     const { rule, lines } = toolCallLines(outcome.out);
     shown = { layer: blocked ? 'tool call' : undefined, rule, lines };
+  } else if (expected.layer === 'stop') {
+    shown = { layer: blocked ? 'stop' : undefined, lines: stopLines(outcome.out) };
   } else if (expected.layer === 'CI') {
     const { lines } = hookLines(outcome.out, []);
     shown = { layer: blocked ? 'CI' : undefined, lines };
@@ -170,9 +193,11 @@ function expectStep(title, outcome, expected) {
       ? `at the tool call${shown.rule ? `, rule ${shown.rule}` : ''}`
       : shown.layer === 'CI'
         ? 'by the CI gate (agentpolicy ci)'
-        : shown.layer
-          ? `by the ${shown.layer} hook`
-          : `through ${expected.hooks?.join(', ') ?? 'every check'}`;
+        : shown.layer === 'stop'
+          ? "at the stop gate (Claude Code's Stop hook)"
+          : shown.layer
+            ? `by the ${shown.layer} hook`
+            : `through ${expected.hooks?.join(', ') ?? 'every check'}`;
   const verdict = blocked ? red(`BLOCKED ${where}`) : green(`LANDED ${where}`);
   console.log(`    ${verdict}${ok ? '' : red(' (not what this step should do)')}`);
   for (const line of shown.lines) console.log(dim(line));
@@ -235,17 +260,29 @@ try {
     { blocked: true, layer: 'tool call', pattern: /edit-only/ },
   );
 
-  appendFileSync(
-    join(repo, 'src/math.js'),
-    Array.from({ length: 300 }, (_, i) => `export const value${i} = ${i};\n`).join(''),
+  const constants = Array.from({ length: 300 }, (_, i) => `export const value${i} = ${i};\n`).join('');
+  expectStep(
+    'Write 300 lines at once (Edit: src/math.js)',
+    claude('Edit', {
+      file_path: join(repo, 'src/math.js'),
+      old_string: '  return a + b;\n}\n',
+      new_string: `  return a + b;\n}\n${constants}`,
+    }),
+    { blocked: true, layer: 'tool call', pattern: /past the budget of 150/ },
   );
+
+  appendFileSync(join(repo, 'src/math.js'), constants);
   git('add', '-A');
-  expectStep('Commit a 300-line change', git('commit', '-q', '-m', 'Add three hundred constants'), {
-    blocked: true,
-    layer: 'pre-commit',
-    hooks: COMMIT_HOOKS,
-    pattern: /max-diff-lines/,
-  });
+  expectStep(
+    'Commit a 300-line change a script wrote',
+    git('commit', '-q', '-m', 'Add three hundred constants'),
+    {
+      blocked: true,
+      layer: 'pre-commit',
+      hooks: COMMIT_HOOKS,
+      pattern: /max-diff-lines/,
+    },
+  );
   git('reset', '-q');
   git('checkout', '-q', '--', 'src/math.js');
 
@@ -287,6 +324,14 @@ try {
     }),
     { blocked: true, layer: 'tool call', pattern: /protected-paths/ },
   );
+
+  // The agent breaks a test and tries to end its turn: the stop gate runs VERIFY.md on the work tree.
+  write('src/math.js', 'export function add(a, b) {\n  return a - b;\n}\n');
+  expectStep('End the turn with a failing test (Stop)', claudeStop(), {
+    blocked: true,
+    layer: 'stop',
+    pattern: /node --test` failed/,
+  });
 
   // The honest way: a small change with its test, a real message, verification on what is staged.
   write(

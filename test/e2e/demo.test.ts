@@ -19,7 +19,7 @@ describe('the demo', () => {
     const verdicts = steps.map((step) => step.split('\n')[1]?.trim() ?? '');
     for (const verdict of verdicts) {
       expect(verdict).toMatch(
-        /^(BLOCKED (at the tool call, rule [\w-]+|by the (pre-commit|commit-msg|pre-push) hook|by the CI gate)|LANDED through)/,
+        /^(BLOCKED (at the tool call, rule [\w-]+|by the (pre-commit|commit-msg|pre-push) hook|by the CI gate|at the stop gate)|LANDED through)/,
       );
     }
     // Reasons are whole: each blocked step at the tool call ends with the human's way out.
@@ -38,6 +38,7 @@ describe('the demo', () => {
         'BLOCKED by the pre-commit hook',
         'BLOCKED by the commit-msg hook',
         'BLOCKED by the CI gate (agentpolicy ci)',
+        "BLOCKED at the stop gate (Claude Code's Stop hook)",
         'LANDED through pre-commit',
         'LANDED through pre-push',
       ]),

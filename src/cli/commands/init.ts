@@ -194,7 +194,7 @@ function planVerifyFrom(root: string): Action[] {
   const { name, data, text } = found;
   if (data.verify !== undefined)
     return [{ path: name, what: '"verify" already set, left as it is', changed: false }];
-  const verify = { from: 'VERIFY.md', on: ['pre-commit', 'pre-push', 'ci'] };
+  const verify = { from: 'VERIFY.md', on: ['pre-commit', 'pre-push', 'ci', 'stop'] };
   let content: string;
   if (/^\s*\{/.test(text)) {
     content = `${JSON.stringify({ ...data, verify }, null, 2)}\n`;
@@ -244,7 +244,7 @@ function planPolicy(root: string, preset: string, memory: boolean, explicitPrese
     $schema: './node_modules/agentpolicy/schema.json',
     extends: `agentpolicy:${preset}`,
   };
-  if (memory) policy.verify = { from: 'VERIFY.md', on: ['pre-commit', 'pre-push', 'ci'] };
+  if (memory) policy.verify = { from: 'VERIFY.md', on: ['pre-commit', 'pre-push', 'ci', 'stop'] };
   const content = `${JSON.stringify(policy, null, 2)}\n`;
   return {
     path: '.agentpolicyrc',
