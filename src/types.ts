@@ -142,6 +142,9 @@ export interface FileChange {
   binary: boolean;
   oldMode?: string;
   newMode?: string;
+  /** The blob ids before and after, when git names them (not for a work tree file). */
+  oldOid?: string;
+  newOid?: string;
   symlink: boolean;
   submodule: boolean;
   /** Present when a content rule asked for hunks. */

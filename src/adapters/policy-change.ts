@@ -16,8 +16,13 @@ export function policySources(policy: ResolvedPolicy): string[] {
   return [...new Set([...POLICY_FILES, ...(policy.repoSources ?? [])])];
 }
 
-/** A revision of package.json's content: a commit, or the index (`:`). */
-export type Side = { commit: string } | { index: true } | { worktree: true } | { absent: true };
+/** A revision of package.json's content: a commit, the index (`:`), or text already read. */
+export type Side =
+  | { commit: string }
+  | { index: true }
+  | { worktree: true }
+  | { absent: true }
+  | { text: string | undefined };
 
 interface Manifest {
   scripts: Record<string, string>;
@@ -28,6 +33,7 @@ interface Manifest {
 function readManifest(root: string, side: Side, env: NodeJS.ProcessEnv | undefined): Manifest {
   const empty = { scripts: {}, key: '' };
   if ('absent' in side) return empty;
+  if ('text' in side) return side.text === undefined ? empty : manifestOf(side.text);
   if ('worktree' in side) {
     try {
       return manifestOf(readFileSync(join(root, 'package.json'), 'utf8'));

@@ -1,17 +1,19 @@
 // Judges a range of commits the way the local hooks would have judged each one, plus the range
-// rules on the whole: shared by `check --range`, the pre-push hook and the CI gate. Two or three
-// git processes for the whole range, however many commits it has.
+// rules on the whole: shared by `check --range`, the pre-push hook and the CI gate. The commits
+// come from one streaming `git log` (files, hunks and messages together) and are judged one by one
+// as git writes them; package.json is read from git's objects in this process. Besides that
+// listing: `git rev-list` to prove no commit was left out, and one `git diff` for the whole.
 import { hasPolicyAt } from '../config/committed.js';
 import { POLICY_FILES } from '../config/places.js';
 import { changeStats, evaluateChange, evaluateMessage, needsHunks } from '../engine/evaluate.js';
-import { collectCommits, collectRange } from '../git/collect.js';
-import { readCommits } from '../git/commit-messages.js';
+import { collectRange, type RangeCommit, streamCommits } from '../git/collect.js';
 import { git } from '../git/exec.js';
-import { locateRepository } from '../git/locate.js';
+import { locateRepository, type RepositoryLocation } from '../git/locate.js';
+import { type ObjectStore, openObjectStore } from '../git/objects.js';
 import { parseCommitMessage } from '../git/parse-message.js';
 import type { CheckResult } from '../report/result.js';
 import { isOk } from '../report/result.js';
-import type { ChangeSet, Finding, ResolvedPolicy } from '../types.js';
+import type { Finding, ResolvedPolicy } from '../types.js';
 import { policyChangeFindings, withPackageManifest } from './policy-change.js';
 import { withPlan } from './with-plan.js';
 
@@ -25,16 +27,39 @@ export const STEP_RULES: ReadonlySet<string> = new Set([
   'progress-updated',
 ]);
 
+/** Findings that guard the policy and its paths: there is nothing to guard before a policy exists. */
+const GUARD_RULES: ReadonlySet<string> = new Set(['policy-changed', 'protected-paths']);
+
+/**
+ * Where the policy that judges came from:
+ * - `base`: the commit the range builds on. A change to it inside the range is an error.
+ * - `head`: a human chose the head's policy (`ci --policy-from head`). Changes to it are warnings.
+ * - `adoption`: nothing before the range had a policy; the one the range brings in judges. The
+ *   commit that brings it in is the adoption: not a policy change, and nothing it sets up was
+ *   protected yet.
+ */
+export type PolicyOrigin = 'base' | 'head' | 'adoption';
+
 export interface RangeOptions {
   root: string;
   env?: NodeJS.ProcessEnv;
   /** Skip the message rules (check --range judges diffs only when asked). */
   messages?: boolean;
+  origin?: PolicyOrigin;
   /**
-   * The policy came from the range itself, none being in force before it: the commit that brings
-   * the first policy in is a human setting the guardrails up, and is not judged.
+   * With `adoption`: commits made before any policy existed are history, not judged (a push to a
+   * remote that lacks that history). They are counted and reported, never passed in silence.
    */
-  settingUp?: boolean;
+  afterPolicyOnly?: boolean;
+}
+
+export interface RangeResult extends CheckResult {
+  /** Commits in the range. */
+  commits: number;
+  /** Commits from before any policy, left out with `afterPolicyOnly`. */
+  beforePolicy: number;
+  /** The commit that brought the first policy in, in adoption. */
+  adoptedAt?: string;
 }
 
 export function checkRange(
@@ -42,82 +67,206 @@ export function checkRange(
   base: string | undefined,
   head: string,
   options: RangeOptions,
-): CheckResult & { commits: number } {
+): Promise<RangeResult> {
   return checkCommits(policy, base ? [`${base}..${head}`] : [head], base, head, options);
 }
+
+/** Reads package.json's blobs from git's objects, asking git only when the store cannot. */
+function blobReader(location: RepositoryLocation | undefined, root: string, env?: NodeJS.ProcessEnv) {
+  let store: ObjectStore | undefined;
+  try {
+    store = location && openObjectStore(location.commonDir);
+  } catch {
+    store = undefined;
+  }
+  return (oid: string | undefined): string | undefined => {
+    if (!oid) return undefined;
+    try {
+      const object = store?.read(oid);
+      if (object?.type === 'blob') return object.data.toString('utf8');
+    } catch {
+      // A layout the reader does not know: git answers below.
+    }
+    const result = git(['--no-replace-objects', 'cat-file', 'blob', oid], {
+      cwd: root,
+      okStatus: [128],
+      ...(env ? { env } : {}),
+    });
+    return result.status === 0 ? result.stdout : undefined;
+  };
+}
+
+const isPolicyFile = (path: string | undefined) =>
+  path !== undefined && (POLICY_FILES as readonly string[]).includes(path);
 
 /**
  * Judges the commits a revision range selects, each on its own, and `base..head` as a whole.
  * Without a base, the whole is measured from the first commit's parent.
  */
-export function checkCommits(
+export async function checkCommits(
   policy: ResolvedPolicy,
   revisions: string[],
   base: string | undefined,
   head: string,
   options: RangeOptions,
-): CheckResult & { commits: number } {
-  const collect = {
-    root: options.root,
-    hunks: needsHunks(policy),
-    ...(options.env ? { env: options.env } : {}),
+): Promise<RangeResult> {
+  const origin = options.origin ?? 'base';
+  const { root, env } = options;
+  const location = locateRepository(root, {});
+  const readBlob = blobReader(location, root, env);
+  const commentChar =
+    options.messages === false
+      ? '#'
+      : git(['config', '--get', 'core.commentChar'], { cwd: root, okStatus: [1] }).stdout.trim() || '#';
+
+  // Which policy files each commit holds, followed through the range from its boundary parents.
+  const policyFiles = new Map<string, Set<string>>();
+  // Whether a policy existed in the commit or any commit before it.
+  const afterPolicy = new Map<string, boolean>();
+  const filesOf = (oid: string): Set<string> => {
+    let files = policyFiles.get(oid);
+    if (!files) {
+      files = new Set(location && hasPolicyAt(location, oid) ? ['(policy)'] : []);
+      policyFiles.set(oid, files);
+    }
+    return files;
   };
-  const commits = collectCommits(revisions, collect);
-  if (base === undefined && commits[0]?.parents[0]) base = commits[0].parents[0];
+
   const findings: Finding[] = [];
-  for (const commit of commits) {
-    if (options.settingUp && bringsFirstPolicy(commit, options.root)) continue;
-    const parent = commit.parents[0];
+  const seen = new Set<string>();
+  let first: RangeCommit | undefined;
+  let beforePolicy = 0;
+  let adoptedAt: string | undefined;
+
+  const judge = (commit: RangeCommit): Finding[] => {
+    const packageJson = commit.files.find(
+      (file) => file.path === 'package.json' || file.oldPath === 'package.json',
+    );
     const { keyChanged } = withPackageManifest(
       commit,
-      options.root,
-      parent ? { commit: parent } : { absent: true },
-      { commit: commit.id! },
-      options.env,
+      root,
+      { text: packageJson?.status === 'added' ? undefined : readBlob(packageJson?.oldOid) },
+      { text: packageJson?.status === 'deleted' ? undefined : readBlob(packageJson?.newOid) },
+      env,
     );
-    // A change to what judges is judged by the policy before it, and always reported.
-    findings.push(...policyChangeFindings(commit, policy, keyChanged, commit.id));
-    const found = evaluateChange(policy, commit, { scope: 'commit' }, commit.id).findings;
-    // A merge brings commits that are judged one by one; its own size and shape are not a step.
-    findings.push(
-      ...(commit.parents.length > 1 ? found.filter((finding) => !STEP_RULES.has(finding.rule)) : found),
-    );
-  }
-  if (options.messages !== false) {
-    const commentChar =
-      git(['config', '--get', 'core.commentChar'], { cwd: options.root, okStatus: [1] }).stdout.trim() || '#';
-    for (const commit of readCommits(
-      options.root,
-      commits.map((c) => c.id!),
-    )) {
+    const found = [
+      ...policyChangeFindings(commit, policy, keyChanged, commit.id),
+      ...evaluateChange(policy, commit, { scope: 'commit' }, commit.id).findings,
+    ];
+    if (options.messages !== false) {
       const message = withPlan(
         parseCommitMessage(commit.message, commentChar, commit.parents.length > 1),
         policy,
-        options.root,
+        root,
       );
-      findings.push(...evaluateMessage(policy, message, commit.oid));
+      found.push(...evaluateMessage(policy, message, commit.id));
     }
+    return found;
+  };
+
+  const onCommit = (commit: RangeCommit) => {
+    first ??= commit;
+    seen.add(commit.id);
+    // The policy files after this commit: its first parent's, with what this commit changes.
+    const before = commit.parents[0] ? filesOf(commit.parents[0]) : new Set<string>();
+    const after = new Set(before);
+    for (const file of commit.files) {
+      if (isPolicyFile(file.oldPath) || (file.status === 'deleted' && isPolicyFile(file.path))) {
+        after.delete(file.oldPath ?? file.path);
+        after.delete('(policy)');
+      }
+      if (file.status !== 'deleted' && isPolicyFile(file.path)) after.add(file.path);
+    }
+    policyFiles.set(commit.id, after);
+    const parentsHadPolicy = commit.parents.some((p) => filesOf(p).size > 0);
+    const earlier = commit.parents.some((p) => afterPolicy.get(p) ?? filesOf(p).size > 0);
+    afterPolicy.set(commit.id, earlier || after.size > 0);
+    const adopts = origin === 'adoption' && !parentsHadPolicy && !earlier && after.size > 0;
+
+    if (origin === 'adoption' && options.afterPolicyOnly && !earlier && !adopts) {
+      beforePolicy++;
+      return;
+    }
+    let found: Finding[];
+    try {
+      found = judge(commit);
+    } catch (error) {
+      found = [
+        {
+          rule: 'unjudged',
+          severity: 'error',
+          message: `This commit could not be judged: ${error instanceof Error ? error.message : String(error)}`,
+          hint: 'Report this as a bug; the range cannot pass until every commit is judged.',
+          commit: commit.id,
+        },
+      ];
+    }
+    // A merge brings commits that are judged one by one; its own size and shape are not a step.
+    if (commit.parents.length > 1) found = found.filter((finding) => !STEP_RULES.has(finding.rule));
+    if (adopts) {
+      adoptedAt ??= commit.id;
+      found = found.filter((finding) => !GUARD_RULES.has(finding.rule));
+      found.unshift({
+        rule: 'adoption',
+        severity: 'warn',
+        message:
+          'This commit brings the first policy in: the range is judged by the policy it brings, and nothing was protected before it.',
+        hint: 'From the next pull request on, the policy of the base branch judges, and a change to it is a policy change.',
+        file: [...after][0]!,
+        commit: commit.id,
+      });
+    } else if (origin !== 'base') {
+      found = found.map((finding) =>
+        finding.rule === 'policy-changed' && finding.file !== 'package.json'
+          ? {
+              ...finding,
+              severity: 'warn',
+              message: `${finding.file} changes the policy. The range is judged by the policy of its head${origin === 'adoption' ? ', which this range brings in' : ', as --policy-from head asks'}.`,
+              hint: 'Review the policy change itself: nothing older judges it.',
+            }
+          : finding,
+      );
+    }
+    findings.push(...found);
+  };
+
+  const collect = { root, hunks: needsHunks(policy), ...(env ? { env } : {}) };
+  await streamCommits(revisions, collect, onCommit);
+
+  // Every commit the range selects must have been judged (or counted as before the policy).
+  const listed = git(['rev-list', ...revisions, '--'], { cwd: root, ...(env ? { env } : {}) })
+    .stdout.split('\n')
+    .filter(Boolean);
+  for (const oid of listed) {
+    if (seen.has(oid)) continue;
+    findings.push({
+      rule: 'unjudged',
+      severity: 'error',
+      message: 'This commit of the range was not in the listing it was judged from.',
+      hint: 'Run the check again; if it persists, report it as a bug.',
+      commit: oid,
+    });
   }
+  const commits = listed.length;
+
+  if (base === undefined && first?.parents[0]) base = first.parents[0];
   const whole = collectRange(base, head, { ...collect, hunks: false });
-  const rangeFindings = evaluateChange(policy, whole, { scope: 'range' }).findings.filter(
-    (finding) => finding.rule === 'max-diff-lines',
+  findings.push(
+    ...evaluateChange(policy, whole, { scope: 'range' }).findings.filter(
+      (finding) => finding.rule === 'max-diff-lines',
+    ),
   );
-  findings.push(...rangeFindings);
   const subject = `${base ? base.slice(0, 12) : '(root)'}..${head.slice(0, 12)}`;
   // A range of one commit is that commit: its budget is the per-commit one when no maxRange is set.
   let stats = changeStats(policy, whole, { scope: 'range' });
-  if (stats.budget === undefined && commits.length === 1)
-    stats = changeStats(policy, whole, { scope: 'commit' });
-  return { ok: isOk(findings), subject, findings, stats, commits: commits.length };
-}
-
-/** The commit that adds a policy where its first parent had none: a human setting the guardrails up. */
-function bringsFirstPolicy(commit: ChangeSet & { parents: string[] }, root: string): boolean {
-  const addsPolicy = commit.files.some(
-    (file) => file.status !== 'deleted' && (POLICY_FILES as readonly string[]).includes(file.path),
-  );
-  if (!addsPolicy) return false;
-  const parent = commit.parents[0];
-  const location = locateRepository(root, {});
-  return parent === undefined || (location !== undefined && !hasPolicyAt(location, parent));
+  if (stats.budget === undefined && commits === 1) stats = changeStats(policy, whole, { scope: 'commit' });
+  return {
+    ok: isOk(findings),
+    subject,
+    findings,
+    stats,
+    commits,
+    beforePolicy,
+    ...(adoptedAt ? { adoptedAt } : {}),
+  };
 }

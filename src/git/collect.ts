@@ -1,12 +1,14 @@
 // Change sets from real git, read-only: the staged index (GIT_INDEX_FILE honoured), the work tree
 // against HEAD, one commit, and a range (each commit, and the range as a whole). One git process
-// lists a whole change set or a whole range; hunks are read only when a content rule asks.
+// lists a whole change set, files and hunks together; a range comes from one streaming `git log`
+// that is parsed commit by commit while git writes it. Hunks are read only when a content rule asks.
 import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChangeSet, FileChange } from '../types.js';
-import { git } from './exec.js';
-import { type CommitChanges, parseChanges, parseLogChanges } from './parse-changes.js';
-import { parseHunks, parseLogPatches } from './parse-hunks.js';
+import { git, gitStream } from './exec.js';
+import { parseChanges, readRecords } from './parse-changes.js';
+import { parseHunks } from './parse-hunks.js';
+import { CommitSplitter, type LoggedCommit, logFormat, parseLoggedCommit } from './parse-log.js';
 
 /**
  * Flags for every listing: rename detection, full ids, and every submodule change whatever
@@ -91,16 +93,21 @@ function withHunks(files: FileChange[], patch: string): FileChange[] {
 /** What `git commit` would commit now: the index (or GIT_INDEX_FILE) against HEAD. */
 export function collectStaged(options: CollectOptions): ChangeSet {
   // On an unborn branch `git diff --cached` compares with the empty tree by itself.
-  const files = parseChanges(run(['diff', '--cached', ...LIST], options));
-  if (options.hunks) withHunks(files, run(['diff', '--cached', ...PATCH], options));
-  return { source: 'staged', files };
+  return { source: 'staged', files: listWithHunks(['diff', '--cached'], options) };
+}
+
+/** One `git diff`: the records, then (when hunks are asked for) a NUL and the -U0 patch. */
+function listWithHunks(command: string[], options: CollectOptions): FileChange[] {
+  if (!options.hunks) return parseChanges(run([...command, ...LIST, '--'], options));
+  const output = run([...command, ...LIST, ...PATCH, '--'], options);
+  const { files, end } = readRecords(output, 0);
+  return withHunks(files, output.slice(end));
 }
 
 /** The work tree against HEAD, untracked files (not ignored) included as added. */
 export function collectWorktree(options: CollectOptions): ChangeSet {
   const base = hasHead(options) ? 'HEAD' : emptyTree(options);
-  const files = parseChanges(run(['diff', base, ...LIST], options));
-  if (options.hunks) withHunks(files, run(['diff', base, ...PATCH], options));
+  const files = listWithHunks(['diff', base], options);
   const untracked = run(['ls-files', '--others', '--exclude-standard', '-z'], options)
     .split('\0')
     .filter(Boolean);
@@ -152,36 +159,64 @@ function untrackedFile(root: string, path: string, hunks: boolean): FileChange {
   return file;
 }
 
-/**
- * Every commit of a revision range (`['A..B']`, or `[tip, '--not', '--remotes=origin']`), oldest
- * first, each as its own change set. A merge commit's change
- * is its diff against its first parent: what the merge brings into the branch.
- */
-export function collectCommits(
-  range: string[],
-  options: CollectOptions,
-): (ChangeSet & { parents: string[] })[] {
-  const commits: CommitChanges[] = parseLogChanges(
-    run(['log', '--format=%x01%H %P', ...LOG, ...LIST, ...range, '--'], options),
-  );
-  if (options.hunks) {
-    const patches = parseLogPatches(
-      run(['log', '--format=%x01%H', ...LOG, ...PATCH, ...range, '--'], options),
-    );
-    for (const commit of commits) withHunks(commit.files, patches.get(commit.oid) ?? '');
-  }
-  return commits.map((commit) => ({
+export type RangeCommit = ChangeSet & { id: string; parents: string[]; message: string };
+
+function logArgs(range: string[], marker: string, options: CollectOptions): string[] {
+  return ['log', '-z', logFormat(marker), ...LOG, ...LIST, ...(options.hunks ? PATCH : []), ...range, '--'];
+}
+
+function toRangeCommit(commit: LoggedCommit, hunks: boolean): RangeCommit {
+  if (hunks) withHunks(commit.files, commit.patch);
+  return {
     source: 'commit',
     id: commit.oid,
     parents: commit.parents,
+    message: commit.message,
     files: commit.files,
-  }));
+  };
+}
+
+/** A word no commit can know in advance: it marks where each commit starts in the listing. */
+function newMarker(): string {
+  return `agentpolicy-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+}
+
+/**
+ * Every commit of a revision range (`['A..B']`, or `[tip, '--not', '--remotes=origin']`), oldest
+ * first, each as its own change set with its message. A merge commit's change is its diff against
+ * its first parent: what the merge brings into the branch. `onCommit` gets each commit as soon as
+ * git has written it; only one commit is held at a time.
+ */
+export async function streamCommits(
+  range: string[],
+  options: CollectOptions,
+  onCommit: (commit: RangeCommit) => void,
+): Promise<void> {
+  const marker = newMarker();
+  const splitter = new CommitSplitter(marker);
+  const take = (pieces: string[]) => {
+    for (const piece of pieces) onCommit(toRangeCommit(parseLoggedCommit(piece), options.hunks ?? false));
+  };
+  await gitStream(
+    logArgs(range, marker, options),
+    { cwd: options.root, ...(options.env ? { env: options.env } : {}) },
+    (text) => take(splitter.push(text)),
+  );
+  take(splitter.end());
+}
+
+/** `streamCommits`, gathered: for small ranges and tests. */
+export function collectCommits(range: string[], options: CollectOptions): RangeCommit[] {
+  const marker = newMarker();
+  const splitter = new CommitSplitter(marker);
+  return [...splitter.push(run(logArgs(range, marker, options), options)), ...splitter.end()].map((piece) =>
+    toRangeCommit(parseLoggedCommit(piece), options.hunks ?? false),
+  );
 }
 
 /** The range as one change: `base` to `head` (base being the merge-base the caller found). */
 export function collectRange(base: string | undefined, head: string, options: CollectOptions): ChangeSet {
   const from = base ?? emptyTree(options);
-  const files = parseChanges(run(['diff', from, head, ...LIST, '--'], options));
-  if (options.hunks) withHunks(files, run(['diff', from, head, ...PATCH, '--'], options));
+  const files = listWithHunks(['diff', from, head], options);
   return { source: 'range', id: `${base ?? ''}..${head}`, files };
 }

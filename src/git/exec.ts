@@ -66,3 +66,54 @@ export function findRepositoryRoot(cwd: string): string | undefined {
   if (result.status !== 0) return undefined;
   return result.stdout.replace(/\n$/, '');
 }
+
+/**
+ * Runs git and hands its stdout to `onText` piece by piece as it comes (UTF-8, never split inside
+ * a character), so a long listing is parsed while git still writes it and never held whole. The
+ * handler runs synchronously: while it works nothing more is read, and git waits on the full pipe.
+ */
+export function gitStream(
+  args: readonly string[],
+  options: Omit<GitOptions, 'input' | 'okStatus'>,
+  onText: (text: string) => void,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = childProcess().spawn('git', [...GIT_FLAGS, ...args], {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+    let stderr = '';
+    let failure: unknown;
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (text: string) => {
+      if (stderr.length < 65536) stderr += text;
+    });
+    child.stdout.on('data', (text: string) => {
+      if (failure) return;
+      try {
+        onText(text);
+      } catch (error) {
+        // The handler gave up: stop git and report the handler's error, not git's.
+        failure = error;
+        child.kill();
+      }
+    });
+    child.on('error', (error) => {
+      const code = (error as NodeJS.ErrnoException).code;
+      failure ??= new GitError(
+        args,
+        null,
+        code === 'ENOENT' ? 'git is not installed or not on PATH' : String(error),
+        { cause: error },
+      );
+    });
+    child.on('close', (status) => {
+      if (failure) reject(failure);
+      else if (status !== 0) reject(new GitError(args, status, stderr));
+      else resolve();
+    });
+  });
+}

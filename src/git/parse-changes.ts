@@ -4,8 +4,7 @@
 // with two paths ("<src>\0<dst>\0") for renames (R<score>) and copies (C<score>).
 // `--numstat -z`: "<added>\t<deleted>\t<path>\0", or "<added>\t<deleted>\t\0<src>\0<dst>\0" for
 // renames and copies; "-\t-\t" for binary files. Given both flags, git prints every raw record,
-// then every numstat record. `git log -z --format=%x01%H %P` puts "\x01<oid> <parents>\0\n" before
-// each commit's records.
+// then every numstat record, and with -p one more NUL before the patch text.
 import type { FileChange, FileStatus } from '../types.js';
 
 const STATUS: Record<string, FileStatus> = {
@@ -18,38 +17,50 @@ const STATUS: Record<string, FileStatus> = {
   U: 'unmerged',
 };
 
-export interface CommitChanges {
-  oid: string;
-  parents: string[];
-  files: FileChange[];
-}
-
 interface Counts {
   added: number;
   deleted: number;
   binary: boolean;
 }
 
-/** Parses the records of one change listing (raw + numstat) starting at `tokens[start]`. */
-function parseRecords(tokens: string[], start: number): { files: FileChange[]; next: number } {
+/**
+ * Reads the records of one change listing (raw, then numstat) from `text` at `start`, up to the
+ * empty field that ends them (the NUL git writes before a patch) or the end of the text. Returns
+ * where the records ended, past that empty field.
+ */
+export function readRecords(text: string, start: number): { files: FileChange[]; end: number } {
   const files: FileChange[] = [];
   const counts = new Map<string, Counts>();
-  let i = start;
-  for (; i < tokens.length; i++) {
-    const token = tokens[i]!.startsWith('\n') ? tokens[i]!.slice(1) : tokens[i]!;
-    if (token.startsWith('\x01')) break;
-    if (token === '') continue;
+  let pos = start;
+  const next = (): string | undefined => {
+    if (pos >= text.length) return undefined;
+    let stop = text.indexOf('\0', pos);
+    if (stop === -1) stop = text.length;
+    const token = text.slice(pos, stop);
+    pos = stop + 1;
+    return token;
+  };
+  const path = (): string => {
+    const token = next();
+    if (token === undefined || token === '')
+      throw new Error('unexpected git output: a record without its path');
+    return token;
+  };
+  for (;;) {
+    let token = next();
+    if (token === undefined) break;
+    if (token.startsWith('\n')) token = token.slice(1);
+    if (token === '') break;
     if (token.startsWith(':')) {
-      const [oldMode = '', newMode = '', , , code = ''] = token.slice(1).split(' ');
+      const [oldMode = '', newMode = '', oldOid = '', newOid = '', code = ''] = token.slice(1).split(' ');
       const letter = code[0] ?? 'M';
       const status = STATUS[letter] ?? 'modified';
       const twoPaths = letter === 'R' || letter === 'C';
-      const first = tokens[++i]!;
-      const path = twoPaths ? tokens[++i]! : first;
+      const first = path();
       const mode = status === 'deleted' ? oldMode : newMode;
       const file: FileChange = {
         status,
-        path,
+        path: twoPaths ? path() : first,
         added: 0,
         deleted: 0,
         binary: false,
@@ -60,48 +71,31 @@ function parseRecords(tokens: string[], start: number): { files: FileChange[]; n
       if (twoPaths && code.length > 1) file.similarity = Number(code.slice(1));
       if (oldMode !== '000000') file.oldMode = oldMode;
       if (newMode !== '000000') file.newMode = newMode;
+      if (!/^0+$/.test(oldOid)) file.oldOid = oldOid;
+      if (!/^0+$/.test(newOid)) file.newOid = newOid;
       files.push(file);
       continue;
     }
     const numstat = /^(\d+|-)\t(\d+|-)\t(.*)$/s.exec(token);
     if (!numstat) throw new Error(`unexpected git output: ${JSON.stringify(token.slice(0, 80))}`);
     const [, added, deleted, rest] = numstat as unknown as [string, string, string, string];
-    let path = rest;
+    let name = rest;
     if (rest === '') {
       // "<added>\t<deleted>\t\0<src>\0<dst>\0": counts are keyed by the destination.
-      i += 2;
-      path = tokens[i]!;
+      path();
+      name = path();
     }
     const binary = added === '-';
-    counts.set(path, { added: binary ? 0 : Number(added), deleted: binary ? 0 : Number(deleted), binary });
+    counts.set(name, { added: binary ? 0 : Number(added), deleted: binary ? 0 : Number(deleted), binary });
   }
   for (const file of files) {
     const count = counts.get(file.path);
     if (count) Object.assign(file, count);
   }
-  return { files, next: i };
+  return { files, end: pos };
 }
 
 /** `git diff --raw --numstat -z` output. */
 export function parseChanges(output: string): FileChange[] {
-  return parseRecords(output.split('\0'), 0).files;
-}
-
-/** `git log -z --raw --numstat --format=%x01%H %P` output: one entry per commit, in log order. */
-export function parseLogChanges(output: string): CommitChanges[] {
-  const tokens = output.split('\0');
-  const commits: CommitChanges[] = [];
-  let i = 0;
-  while (i < tokens.length) {
-    const token = tokens[i]!.replace(/^\n/, '');
-    if (!token.startsWith('\x01')) {
-      i++;
-      continue;
-    }
-    const [oid = '', ...parents] = token.slice(1).trim().split(' ').filter(Boolean);
-    const { files, next } = parseRecords(tokens, i + 1);
-    commits.push({ oid, parents, files });
-    i = next;
-  }
-  return commits;
+  return readRecords(output, 0).files;
 }

@@ -83,7 +83,7 @@ interface Candidate {
   diff: string[];
 }
 
-function candidates(location: RepositoryLocation, io: Io): Candidate[] {
+async function candidates(location: RepositoryLocation, io: Io): Promise<Candidate[]> {
   const found: Candidate[] = [];
   const root = location.root;
   const head = headCommit(location, io.env);
@@ -119,7 +119,7 @@ function candidates(location: RepositoryLocation, io: Io): Candidate[] {
       .split(' ')[1];
     const policy = parent ? policyAtCommit(location, parent)?.policy : undefined;
     if (!policy) continue;
-    const result = checkCommits(policy, [`${parent}..${commit}`], parent, commit, {
+    const result = await checkCommits(policy, [`${parent}..${commit}`], parent, commit, {
       root,
       env: io.env,
       messages: false,
@@ -136,10 +136,10 @@ function candidates(location: RepositoryLocation, io: Io): Candidate[] {
   return found;
 }
 
-function allowChange(id: string, location: RepositoryLocation, io: Io): number {
+async function allowChange(id: string, location: RepositoryLocation, io: Io): Promise<number> {
   if (!/^[0-9a-f]{16}$/.test(id))
     throw new UsageError(`allow-once: --change takes the 16-character id the hook printed; got "${id}".`);
-  const match = candidates(location, io).find((candidate) => candidate.id === id);
+  const match = (await candidates(location, io)).find((candidate) => candidate.id === id);
   if (!match)
     throw new UsageError(
       `allow-once: no staged change and no unpushed commit is change ${id}. Commit or push again to see the id of the change as it is now.`,

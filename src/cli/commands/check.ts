@@ -53,7 +53,7 @@ export async function run(argv: string[], io: Io, _globals: Globals): Promise<nu
   const location = repository(io, 'check');
   const result =
     values.range !== undefined
-      ? checkGivenRange(values.range, location, io)
+      ? await checkGivenRange(values.range, location, io)
       : checkChangeSet(values.worktree ? 'worktree' : 'staged', location, io);
   io.stdout(render(result, format, io));
   return result.ok ? 0 : 1;
@@ -94,7 +94,7 @@ function checkChangeSet(source: 'staged' | 'worktree', location: RepositoryLocat
   };
 }
 
-function checkGivenRange(range: string, location: RepositoryLocation, io: Io): CheckResult {
+function checkGivenRange(range: string, location: RepositoryLocation, io: Io): Promise<CheckResult> {
   const root = location.root;
   const match = /^(.*?)\.\.(\.?)(.*)$/.exec(range);
   if (!match) throw new UsageError(`check: --range takes A..B (or A...B); got "${range}".`);
@@ -107,7 +107,7 @@ function checkGivenRange(range: string, location: RepositoryLocation, io: Io): C
   // Judged as the CI gate judges: by the policy at the start of the range.
   const atBase = base ? policyAtCommit(location, base, { name: base.slice(0, 12) })?.policy : undefined;
   const policy: ResolvedPolicy = atBase ?? judgingPolicy(location, io).policy;
-  return checkRange(policy, base, head, { root, ...(atBase ? {} : { settingUp: true }) });
+  return checkRange(policy, base, head, { root, origin: atBase ? 'base' : 'adoption' });
 }
 
 export function render(result: CheckResult, format: (typeof FORMATS)[number], io: Io): string {

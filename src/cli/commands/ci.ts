@@ -1,8 +1,8 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { detectRange } from '../../adapters/ci-range.js';
-import { checkCommits } from '../../adapters/range-check.js';
-import { policyAtCommit } from '../../config/committed.js';
+import { type CiRange, detectRange } from '../../adapters/ci-range.js';
+import { checkCommits, type PolicyOrigin } from '../../adapters/range-check.js';
+import { hasPolicyAt, policyAtCommit } from '../../config/committed.js';
 import { ConfigError, UsageError } from '../../errors.js';
 import { locateRepository, type RepositoryLocation } from '../../git/locate.js';
 import { formatGithub } from '../../report/github.js';
@@ -63,21 +63,13 @@ export async function run(argv: string[], io: Io, _globals: Globals): Promise<nu
     ...(values.head ? { head: values.head } : {}),
   });
 
-  const from = policyFrom === 'base' ? range.base : range.head;
-  const trusted = policyAtCommit(location, from, { name: from.slice(0, 12) });
-  if (!trusted)
-    throw new ConfigError(
-      `No policy at ${from.slice(0, 12)}: the ${policyFrom} of the range has no .agentpolicyrc, so there is nothing trusted to judge it by. ` +
-        (policyFrom === 'base'
-          ? 'Merge the policy into the base branch first, or run with --policy-from head.'
-          : ''),
-    );
-  const policy = trusted.policy;
+  const { policy, origin } = judgingPolicy(location, range, policyFrom);
   // A change to the policy inside the range is reported per commit (policy-changed), never applied.
   const findings: Finding[] = [];
-  const result = checkCommits(policy, [`${range.base}..${range.head}`], range.base, range.head, {
+  const result = await checkCommits(policy, [`${range.base}..${range.head}`], range.base, range.head, {
     root,
     env: io.env,
+    origin,
   });
   findings.push(...result.findings);
   const refused = new Set(
@@ -95,7 +87,13 @@ export async function run(argv: string[], io: Io, _globals: Globals): Promise<nu
       hint: 'Run `agentpolicy verify --on ci` and fix what fails.',
     });
 
-  const subject = `${range.base.slice(0, 12)}..${range.head.slice(0, 12)} (${result.commits} commits, ${range.origin})`;
+  const how =
+    origin === 'adoption'
+      ? `, adoption: judged by the policy the range brings in${result.adoptedAt ? ` at ${result.adoptedAt.slice(0, 12)}` : ''}`
+      : origin === 'head'
+        ? ', judged by the policy of the head'
+        : '';
+  const subject = `${range.base.slice(0, 12)}..${range.head.slice(0, 12)} (${result.commits} commits, ${range.origin}${how})`;
   const checked: CheckResult = { ok: isOk(findings), subject, findings, stats: result.stats };
   io.stdout(render(checked, format, io));
   if (refused.size && format === 'text') {
@@ -112,6 +110,37 @@ export async function run(argv: string[], io: Io, _globals: Globals): Promise<nu
     );
   }
   return checked.ok ? 0 : 1;
+}
+
+/**
+ * The policy that judges the range, read from commits only (never the work tree): the base's; the
+ * head's when a human asks with --policy-from head; the head's as an adoption when the base has no
+ * policy file at all (a policy the base has but cannot load is an error, never an adoption).
+ */
+function judgingPolicy(
+  location: RepositoryLocation,
+  range: CiRange,
+  policyFrom: 'base' | 'head',
+): { policy: ResolvedPolicy; origin: PolicyOrigin } {
+  const at = (commit: string) => policyAtCommit(location, commit, { name: commit.slice(0, 12) });
+  if (policyFrom === 'head') {
+    const head = at(range.head);
+    if (!head)
+      throw new ConfigError(
+        `No policy at ${range.head.slice(0, 12)}: the head of the range has no .agentpolicyrc to judge it by. Commit one, or judge by the base's (drop --policy-from head).`,
+      );
+    return { policy: head.policy, origin: 'head' };
+  }
+  const base = at(range.base);
+  if (base) return { policy: base.policy, origin: 'base' };
+  if (hasPolicyAt(location, range.base))
+    throw new ConfigError(`The policy at ${range.base.slice(0, 12)} (the base of the range) cannot be read.`);
+  const head = at(range.head);
+  if (!head)
+    throw new ConfigError(
+      `No policy at ${range.base.slice(0, 12)} nor at ${range.head.slice(0, 12)}: neither the base nor the head of the range has a .agentpolicyrc, so there is nothing to judge it by. Commit one (agentpolicy init) in the pull request that adopts the gate.`,
+    );
+  return { policy: head.policy, origin: 'adoption' };
 }
 
 async function verifyHead(

@@ -207,10 +207,10 @@ async function prePush(args: string[], io: Io, location: RepositoryLocation): Pr
     // Every pushed commit is judged again: rebases, cherry-picks and --no-verify commits never ran
     // the local commit hooks.
     if (update.deletion || update.commits.length === 0) continue;
-    const result = checkCommits(policy, update.range, update.base, update.localOid, {
+    const result = await checkCommits(policy, update.range, update.base, update.localOid, {
       root: location.root,
       env: io.env,
-      ...(inForce.settingUp ? { settingUp: true } : {}),
+      ...(inForce.settingUp ? { origin: 'adoption', afterPolicyOnly: true } : {}),
     });
     const byCommit = new Map<string, Finding[]>();
     for (const finding of result.findings) {

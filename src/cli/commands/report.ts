@@ -50,7 +50,7 @@ export async function run(argv: string[], io: Io, globals: Globals): Promise<num
     const base = from
       ? git(['rev-parse', '--verify', `${from}^{commit}`], { cwd: root }).stdout.trim()
       : undefined;
-    const result = checkRange(policy, base, head, { root });
+    const result = await checkRange(policy, base, head, { root });
     ({ subject, findings, stats } = result);
     paths = git(['diff', '--name-only', '-z', ...(base ? [base] : []), head], { cwd: root })
       .stdout.split('\0')
