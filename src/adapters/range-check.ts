@@ -1,19 +1,19 @@
 // Judges a range of commits the way the local hooks would have judged each one, plus the range
 // rules on the whole: shared by `check --range`, the pre-push hook and the CI gate. The commits
 // come from one streaming `git log` (files, hunks and messages together) and are judged one by one
-// as git writes them; package.json is read from git's objects in this process. Besides that
-// listing: `git rev-list` to prove no commit was left out, and one `git diff` for the whole.
+// as git writes them. Besides that listing, a constant few: one `git cat-file --batch` for every
+// package.json the range changes (its scripts and "agentpolicy" key, judged after the listing),
+// `git rev-list` to prove no commit was left out, and one `git diff` for the range as a whole.
 import { hasPolicyAt } from '../config/committed.js';
 import { POLICY_FILES } from '../config/places.js';
 import { changeStats, evaluateChange, evaluateMessage, needsHunks } from '../engine/evaluate.js';
-import { collectRange, type RangeCommit, streamCommits } from '../git/collect.js';
+import { collectRange, type RangeCommit, readBlobs, streamCommits } from '../git/collect.js';
 import { git } from '../git/exec.js';
-import { locateRepository, type RepositoryLocation } from '../git/locate.js';
-import { type ObjectStore, openObjectStore } from '../git/objects.js';
+import { locateRepository } from '../git/locate.js';
 import { parseCommitMessage } from '../git/parse-message.js';
 import type { CheckResult } from '../report/result.js';
 import { isOk } from '../report/result.js';
-import type { Finding, ResolvedPolicy } from '../types.js';
+import type { ChangeSet, Finding, ResolvedPolicy } from '../types.js';
 import { policyChangeFindings, withPackageManifest } from './policy-change.js';
 import { withPlan } from './with-plan.js';
 
@@ -60,6 +60,8 @@ export interface RangeResult extends CheckResult {
   beforePolicy: number;
   /** The commit that brought the first policy in, in adoption. */
   adoptedAt?: string;
+  /** The first file of each commit with a finding that names none: where reports show it. */
+  firstFiles: Map<string, string>;
 }
 
 export function checkRange(
@@ -69,31 +71,6 @@ export function checkRange(
   options: RangeOptions,
 ): Promise<RangeResult> {
   return checkCommits(policy, base ? [`${base}..${head}`] : [head], base, head, options);
-}
-
-/** Reads package.json's blobs from git's objects, asking git only when the store cannot. */
-function blobReader(location: RepositoryLocation | undefined, root: string, env?: NodeJS.ProcessEnv) {
-  let store: ObjectStore | undefined;
-  try {
-    store = location && openObjectStore(location.commonDir);
-  } catch {
-    store = undefined;
-  }
-  return (oid: string | undefined): string | undefined => {
-    if (!oid) return undefined;
-    try {
-      const object = store?.read(oid);
-      if (object?.type === 'blob') return object.data.toString('utf8');
-    } catch {
-      // A layout the reader does not know: git answers below.
-    }
-    const result = git(['--no-replace-objects', 'cat-file', 'blob', oid], {
-      cwd: root,
-      okStatus: [128],
-      ...(env ? { env } : {}),
-    });
-    return result.status === 0 ? result.stdout : undefined;
-  };
 }
 
 const isPolicyFile = (path: string | undefined) =>
@@ -113,7 +90,6 @@ export async function checkCommits(
   const origin = options.origin ?? 'base';
   const { root, env } = options;
   const location = locateRepository(root, {});
-  const readBlob = blobReader(location, root, env);
   const commentChar =
     options.messages === false
       ? '#'
@@ -137,20 +113,13 @@ export async function checkCommits(
   let first: RangeCommit | undefined;
   let beforePolicy = 0;
   let adoptedAt: string | undefined;
+  // Commits that change package.json: its content is judged once the listing has ended.
+  const manifests: { id: string; old?: string; new?: string; adjust: Adjust }[] = [];
+  const firstFiles = new Map<string, string>();
 
   const judge = (commit: RangeCommit): Finding[] => {
-    const packageJson = commit.files.find(
-      (file) => file.path === 'package.json' || file.oldPath === 'package.json',
-    );
-    const { keyChanged } = withPackageManifest(
-      commit,
-      root,
-      { text: packageJson?.status === 'added' ? undefined : readBlob(packageJson?.oldOid) },
-      { text: packageJson?.status === 'deleted' ? undefined : readBlob(packageJson?.newOid) },
-      env,
-    );
     const found = [
-      ...policyChangeFindings(commit, policy, keyChanged, commit.id),
+      ...policyChangeFindings(commit, policy, false, commit.id),
       ...evaluateChange(policy, commit, { scope: 'commit' }, commit.id).findings,
     ];
     if (options.messages !== false) {
@@ -187,51 +156,35 @@ export async function checkCommits(
       beforePolicy++;
       return;
     }
+    if (adopts) adoptedAt ??= commit.id;
+    const adjust = adjustment(commit, adopts ? [...after][0]! : undefined, origin);
     let found: Finding[];
     try {
       found = judge(commit);
     } catch (error) {
-      found = [
-        {
-          rule: 'unjudged',
-          severity: 'error',
-          message: `This commit could not be judged: ${error instanceof Error ? error.message : String(error)}`,
-          hint: 'Report this as a bug; the range cannot pass until every commit is judged.',
-          commit: commit.id,
-        },
-      ];
+      found = [unjudged(commit.id, error)];
     }
-    // A merge brings commits that are judged one by one; its own size and shape are not a step.
-    if (commit.parents.length > 1) found = found.filter((finding) => !STEP_RULES.has(finding.rule));
-    if (adopts) {
-      adoptedAt ??= commit.id;
-      found = found.filter((finding) => !GUARD_RULES.has(finding.rule));
-      found.unshift({
-        rule: 'adoption',
-        severity: 'warn',
-        message:
-          'This commit brings the first policy in: the range is judged by the policy it brings, and nothing was protected before it.',
-        hint: 'From the next pull request on, the policy of the base branch judges, and a change to it is a policy change.',
-        file: [...after][0]!,
-        commit: commit.id,
+    const adjusted = adjust(found);
+    if (commit.files[0] && adjusted.some((finding) => !finding.file))
+      firstFiles.set(commit.id, commit.files[0].path);
+    findings.push(...adjusted);
+    const manifest = commit.files.find(
+      (file) => file.path === 'package.json' || file.oldPath === 'package.json',
+    );
+    if (manifest)
+      manifests.push({
+        id: commit.id,
+        ...(manifest.oldOid ? { old: manifest.oldOid } : {}),
+        ...(manifest.newOid && manifest.status !== 'deleted' ? { new: manifest.newOid } : {}),
+        adjust,
       });
-    } else if (origin !== 'base') {
-      found = found.map((finding) =>
-        finding.rule === 'policy-changed' && finding.file !== 'package.json'
-          ? {
-              ...finding,
-              severity: 'warn',
-              message: `${finding.file} changes the policy. The range is judged by the policy of its head${origin === 'adoption' ? ', which this range brings in' : ', as --policy-from head asks'}.`,
-              hint: 'Review the policy change itself: nothing older judges it.',
-            }
-          : finding,
-      );
-    }
-    findings.push(...found);
   };
 
   const collect = { root, hunks: needsHunks(policy), ...(env ? { env } : {}) };
   await streamCommits(revisions, collect, onCommit);
+  findings.push(...manifestFindings(policy, manifests, collect));
+  const order = new Map([...seen].map((oid, index) => [oid, index]));
+  findings.sort((a, b) => (order.get(a.commit ?? '') ?? -1) - (order.get(b.commit ?? '') ?? -1));
 
   // Every commit the range selects must have been judged (or counted as before the policy).
   const listed = git(['rev-list', ...revisions, '--'], { cwd: root, ...(env ? { env } : {}) })
@@ -267,6 +220,107 @@ export async function checkCommits(
     stats,
     commits,
     beforePolicy,
+    firstFiles,
     ...(adoptedAt ? { adoptedAt } : {}),
   };
+}
+
+type Adjust = (found: Finding[]) => Finding[];
+
+function unjudged(commit: string, error: unknown): Finding {
+  return {
+    rule: 'unjudged',
+    severity: 'error',
+    message: `This commit could not be judged: ${error instanceof Error ? error.message : String(error)}`,
+    hint: 'Report this as a bug; the range cannot pass until every commit is judged.',
+    commit,
+  };
+}
+
+/** What a commit's place in the range makes of its findings. `adopts`: the policy file it brings in. */
+function adjustment(commit: RangeCommit, adopts: string | undefined, origin: PolicyOrigin): Adjust {
+  return (found) => {
+    // A merge brings commits that are judged one by one; its own size and shape are not a step.
+    if (commit.parents.length > 1) found = found.filter((finding) => !STEP_RULES.has(finding.rule));
+    if (adopts) {
+      return [
+        {
+          rule: 'adoption',
+          severity: 'warn',
+          message:
+            'This commit brings the first policy in: the range is judged by the policy it brings, and nothing was protected before it.',
+          hint: 'From the next pull request on, the policy of the base branch judges, and a change to it is a policy change.',
+          file: adopts,
+          commit: commit.id,
+        },
+        ...found.filter((finding) => !GUARD_RULES.has(finding.rule)),
+      ];
+    }
+    if (origin === 'base') return found;
+    return found.map((finding) =>
+      finding.rule === 'policy-changed' && finding.file !== 'package.json'
+        ? {
+            ...finding,
+            severity: 'warn',
+            message: `${finding.file} changes the policy. The range is judged by the policy of its head${origin === 'adoption' ? ', which this range brings in' : ', as --policy-from head asks'}.`,
+            hint: 'Review the policy change itself: nothing older judges it.',
+          }
+        : finding,
+    );
+  };
+}
+
+/**
+ * package.json's scripts (protected-paths) and its "agentpolicy" key (policy-changed) for each
+ * commit that changes it, every version read by one `git cat-file --batch`.
+ */
+function manifestFindings(
+  policy: ResolvedPolicy,
+  manifests: { id: string; old?: string; new?: string; adjust: Adjust }[],
+  collect: { root: string; env?: NodeJS.ProcessEnv },
+): Finding[] {
+  if (manifests.length === 0) return [];
+  const blobs = readBlobs(
+    manifests.flatMap((m) => [m.old, m.new].filter((oid): oid is string => oid !== undefined)),
+    collect,
+  );
+  const protectedPaths = policy.rules['protected-paths'];
+  const scriptsOnly: ResolvedPolicy = {
+    ...policy,
+    rules: protectedPaths ? { 'protected-paths': protectedPaths } : {},
+  };
+  const findings: Finding[] = [];
+  for (const manifest of manifests) {
+    const change: ChangeSet = { source: 'commit', id: manifest.id, files: [] };
+    const side = (oid?: string) => ({ text: oid === undefined ? undefined : blobs.get(oid) });
+    // The change set has no files: only package.json's content is judged here.
+    const touched = {
+      ...change,
+      files: [
+        {
+          status: 'modified' as const,
+          path: 'package.json',
+          added: 0,
+          deleted: 0,
+          binary: false,
+          symlink: false,
+          submodule: false,
+        },
+      ],
+    };
+    const { keyChanged } = withPackageManifest(
+      touched,
+      collect.root,
+      side(manifest.old),
+      side(manifest.new),
+      collect.env,
+    );
+    if (touched.packageScripts) change.packageScripts = touched.packageScripts;
+    const found = [
+      ...(keyChanged ? policyChangeFindings(change, policy, true, manifest.id) : []),
+      ...evaluateChange(scriptsOnly, change, { scope: 'commit' }, manifest.id).findings,
+    ];
+    findings.push(...manifest.adjust(found));
+  }
+  return findings;
 }

@@ -5,7 +5,7 @@
 import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChangeSet, FileChange } from '../types.js';
-import { git, gitStream } from './exec.js';
+import { git, gitBytes, gitStream } from './exec.js';
 import { parseChanges, readRecords } from './parse-changes.js';
 import { parseHunks } from './parse-hunks.js';
 import { CommitSplitter, type LoggedCommit, logFormat, parseLoggedCommit } from './parse-log.js';
@@ -219,4 +219,31 @@ export function collectRange(base: string | undefined, head: string, options: Co
   const from = base ?? emptyTree(options);
   const files = listWithHunks(['diff', from, head], options);
   return { source: 'range', id: `${base ?? ''}..${head}`, files };
+}
+
+/**
+ * The contents of many blobs from one `git cat-file --batch` (replace refs ignored: what the commits
+ * really hold). Output per id: "<oid> blob <size>\n<size bytes>\n", or "<id> missing\n".
+ */
+export function readBlobs(oids: string[], options: CollectOptions): Map<string, string> {
+  const blobs = new Map<string, string>();
+  const wanted = [...new Set(oids)];
+  if (wanted.length === 0) return blobs;
+  const out = gitBytes(['--no-replace-objects', 'cat-file', '--batch'], {
+    cwd: options.root,
+    input: `${wanted.join('\n')}\n`,
+    ...(options.env ? { env: options.env } : {}),
+  }).stdout;
+  let pos = 0;
+  while (pos < out.length) {
+    const newline = out.indexOf(10, pos);
+    if (newline === -1) break;
+    const [oid = '', type, size] = out.subarray(pos, newline).toString('utf8').split(' ');
+    pos = newline + 1;
+    if (size === undefined) continue; // "<id> missing"
+    const end = pos + Number(size);
+    if (type === 'blob') blobs.set(oid, out.subarray(pos, end).toString('utf8'));
+    pos = end + 1;
+  }
+  return blobs;
 }

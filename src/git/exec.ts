@@ -30,11 +30,16 @@ export interface GitResult {
 
 /** Runs git and returns its stdout as text; throws GitError on failure. */
 export function git(args: readonly string[], options: GitOptions): GitResult {
+  const { stdout, status } = gitBytes(args, options);
+  return { stdout: stdout.toString('utf8'), status };
+}
+
+/** Runs git and returns its stdout as bytes (for object contents, whose sizes git gives in bytes). */
+export function gitBytes(args: readonly string[], options: GitOptions): { stdout: Buffer; status: number } {
   const result = childProcess().spawnSync('git', [...GIT_FLAGS, ...args], {
     cwd: options.cwd,
     env: options.env ?? process.env,
     input: options.input,
-    encoding: 'utf8',
     maxBuffer: 1024 * 1024 * 1024,
     windowsHide: true,
   });
@@ -51,7 +56,7 @@ export function git(args: readonly string[], options: GitOptions): GitResult {
   }
   const status = result.status ?? -1;
   if (status !== 0 && !options.okStatus?.includes(status)) {
-    throw new GitError(args, result.status, result.stderr);
+    throw new GitError(args, result.status, String(result.stderr));
   }
   return { stdout: result.stdout, status };
 }

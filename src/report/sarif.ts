@@ -1,5 +1,6 @@
 // SARIF 2.1.0 for GitHub code scanning: one run, the rules that fired as reportingDescriptors,
-// one result per finding with a physical location when the finding has a file.
+// one result per finding, each with a physical location (code scanning refuses a result without
+// one): the finding's file, else the place the caller gives (a commit's first file, the policy).
 import type { Finding } from '../types.js';
 
 export interface RuleInfo {
@@ -10,7 +11,18 @@ export interface RuleInfo {
 
 const LEVEL = { error: 'error', warn: 'warning' } as const;
 
-export function formatSarif(findings: Finding[], rules: RuleInfo[], version: string): string {
+/** A path as a SARIF uri-reference: percent-encoded, with ? and # kept in the path. */
+function uriOf(path: string): string {
+  return encodeURI(path).replace(/[?#]/g, (c) => encodeURIComponent(c));
+}
+
+export function formatSarif(
+  findings: Finding[],
+  rules: RuleInfo[],
+  version: string,
+  /** Where a finding without a file is shown. */
+  locate: (finding: Finding) => string,
+): string {
   const used = [...new Set(findings.map((finding) => finding.rule))];
   const descriptors = used.map((id) => {
     const rule = rules.find((candidate) => candidate.id === id);
@@ -28,18 +40,14 @@ export function formatSarif(findings: Finding[], rules: RuleInfo[], version: str
     message: {
       text: finding.commit ? `${finding.message} (commit ${finding.commit.slice(0, 12)})` : finding.message,
     },
-    ...(finding.file
-      ? {
-          locations: [
-            {
-              physicalLocation: {
-                artifactLocation: { uri: encodeURI(finding.file), uriBaseId: '%SRCROOT%' },
-                region: { startLine: finding.line ?? 1 },
-              },
-            },
-          ],
-        }
-      : {}),
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: uriOf(finding.file ?? locate(finding)), uriBaseId: '%SRCROOT%' },
+          region: { startLine: finding.file ? (finding.line ?? 1) : 1 },
+        },
+      },
+    ],
     partialFingerprints: { agentpolicy: fingerprint(finding) },
   }));
   const log = {

@@ -129,3 +129,26 @@ export const regexSource = v.pipe(
     if (problem) addIssue({ message: `a regular expression: ${problem}` });
   }),
 );
+
+const unions = new Map<string, (text: string) => boolean>();
+
+/**
+ * Whether any of several patterns matches `text`, in one pass of the engine instead of one per
+ * pattern: the content rules ask it of every added line before asking which pattern matched.
+ */
+export function anyRegexp(sources: readonly string[]): (text: string) => boolean {
+  const key = sources.join('\0');
+  let found = unions.get(key);
+  if (!found) {
+    try {
+      const union = compileRegex(sources.map((source) => `(?:${source})`).join('|'));
+      found = (text) => union.test(text);
+    } catch {
+      // Patterns that cannot be joined (duplicate group names): one at a time.
+      const each = sources.map((source) => regexp(source));
+      found = (text) => each.some((pattern) => pattern.test(text));
+    }
+    unions.set(key, found);
+  }
+  return found;
+}

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import type { ChangeSet } from '../types.js';
 import { changedFile } from './examples.js';
-import { matchesAny, regexp, regexSource } from './match.js';
+import { anyRegexp, matchesAny, regexp, regexSource } from './match.js';
 import type { CheckChange, RuleMeta } from './rule.js';
 
 /** Regular expressions (sources) for lint and type-check suppressions. */
@@ -33,10 +33,12 @@ export const DEFAULT_SUPPRESSIONS = [
 
 export const checkChange: CheckChange<Options> = (change, options) => {
   const patterns = options.patterns.map((source) => regexp(source));
+  const any = anyRegexp(options.patterns);
   const reports = [];
   for (const file of change.files) {
     if (matchesAny(file.path, options.ignore)) continue;
     for (const added of file.addedLines ?? []) {
+      if (!any(added.text)) continue;
       const hit = patterns.find((pattern) => pattern.test(added.text));
       if (hit)
         reports.push({

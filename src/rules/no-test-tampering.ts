@@ -3,7 +3,7 @@ import type { ChangeSet } from '../types.js';
 import { list, trackedFilesOf } from './command-facts.js';
 import { changedFile } from './examples.js';
 import { TEST_FILES } from './globs.js';
-import { matchesAny, matchesGlob, regexp, regexSource } from './match.js';
+import { anyRegexp, matchesAny, matchesGlob, regexp, regexSource } from './match.js';
 import type { Matcher } from './regex.js';
 import type { CheckChange, CheckCommand, RuleMeta } from './rule.js';
 
@@ -32,15 +32,21 @@ export const DEFAULT_SKIPS = [
   '\\bpending\\s*\\(',
 ];
 
-function countMatches(lines: { text: string }[], patterns: Matcher[]): number {
+function countMatches(
+  lines: { text: string }[],
+  patterns: Matcher[],
+  any: (text: string) => boolean,
+): number {
   let count = 0;
-  for (const { text } of lines) for (const pattern of patterns) count += pattern.count(text);
+  for (const { text } of lines) if (any(text)) for (const pattern of patterns) count += pattern.count(text);
   return count;
 }
 
 export const checkChange: CheckChange<Options> = (change, options) => {
   const assertions = options.assertions.map((source) => regexp(source));
   const skips = options.skips.map((source) => regexp(source));
+  const anyAssertion = anyRegexp(options.assertions);
+  const anySkip = anyRegexp(options.skips);
   const reports = [];
   for (const file of change.files) {
     if (!matchesAny(file.path, options.tests) && !(file.oldPath && matchesAny(file.oldPath, options.tests)))
@@ -50,7 +56,7 @@ export const checkChange: CheckChange<Options> = (change, options) => {
       continue;
     }
     for (const added of file.addedLines ?? []) {
-      if (skips.some((pattern) => pattern.test(added.text))) {
+      if (anySkip(added.text) && skips.some((pattern) => pattern.test(added.text))) {
         reports.push({
           message: `Skips or focuses tests: ${added.text.trim().slice(0, 120)}`,
           file: file.path,
@@ -60,7 +66,8 @@ export const checkChange: CheckChange<Options> = (change, options) => {
     }
     // The change in a file's assertion count is what the added lines bring minus what the removed take.
     const drop =
-      countMatches(file.removedLines ?? [], assertions) - countMatches(file.addedLines ?? [], assertions);
+      countMatches(file.removedLines ?? [], assertions, anyAssertion) -
+      countMatches(file.addedLines ?? [], assertions, anyAssertion);
     if (drop > 0) reports.push({ message: `${drop} assertion(s) fewer in ${file.path}.`, file: file.path });
   }
   return reports;

@@ -63,7 +63,7 @@ export async function run(argv: string[], io: Io, _globals: Globals): Promise<nu
     ...(values.head ? { head: values.head } : {}),
   });
 
-  const { policy, origin } = judgingPolicy(location, range, policyFrom);
+  const { policy, origin, file: policyFile } = judgingPolicy(location, range, policyFrom);
   // A change to the policy inside the range is reported per commit (policy-changed), never applied.
   const findings: Finding[] = [];
   const result = await checkCommits(policy, [`${range.base}..${range.head}`], range.base, range.head, {
@@ -95,13 +95,16 @@ export async function run(argv: string[], io: Io, _globals: Globals): Promise<nu
         : '';
   const subject = `${range.base.slice(0, 12)}..${range.head.slice(0, 12)} (${result.commits} commits, ${range.origin}${how})`;
   const checked: CheckResult = { ok: isOk(findings), subject, findings, stats: result.stats };
-  io.stdout(render(checked, format, io));
+  // A finding that names no file is shown on its commit's first file, else on the policy file.
+  const locate = (finding: Finding) =>
+    (finding.commit && result.firstFiles.get(finding.commit)) || policyFile;
+  io.stdout(render(checked, format, io, locate));
   if (refused.size && format === 'text') {
     io.stdout(
       `${refused.size} commit(s) the local hooks would have refused (made with --no-verify, by a rebase or a cherry-pick, or before the hooks were installed).\n`,
     );
   }
-  if (values.sarif) writeFileSync(resolve(io.cwd, values.sarif), sarif(findings));
+  if (values.sarif) writeFileSync(resolve(io.cwd, values.sarif), sarif(findings, locate));
   if (format === 'github' && io.env.GITHUB_STEP_SUMMARY) {
     // The job summary takes at most 1 MiB per step.
     appendFileSync(
@@ -121,7 +124,7 @@ function judgingPolicy(
   location: RepositoryLocation,
   range: CiRange,
   policyFrom: 'base' | 'head',
-): { policy: ResolvedPolicy; origin: PolicyOrigin } {
+): { policy: ResolvedPolicy; origin: PolicyOrigin; file: string } {
   const at = (commit: string) => policyAtCommit(location, commit, { name: commit.slice(0, 12) });
   if (policyFrom === 'head') {
     const head = at(range.head);
@@ -129,10 +132,10 @@ function judgingPolicy(
       throw new ConfigError(
         `No policy at ${range.head.slice(0, 12)}: the head of the range has no .agentpolicyrc to judge it by. Commit one, or judge by the base's (drop --policy-from head).`,
       );
-    return { policy: head.policy, origin: 'head' };
+    return { policy: head.policy, origin: 'head', file: policyFileOf(head.policy) };
   }
   const base = at(range.base);
-  if (base) return { policy: base.policy, origin: 'base' };
+  if (base) return { policy: base.policy, origin: 'base', file: policyFileOf(base.policy) };
   if (hasPolicyAt(location, range.base))
     throw new ConfigError(`The policy at ${range.base.slice(0, 12)} (the base of the range) cannot be read.`);
   const head = at(range.head);
@@ -140,7 +143,12 @@ function judgingPolicy(
     throw new ConfigError(
       `No policy at ${range.base.slice(0, 12)} nor at ${range.head.slice(0, 12)}: neither the base nor the head of the range has a .agentpolicyrc, so there is nothing to judge it by. Commit one (agentpolicy init) in the pull request that adopts the gate.`,
     );
-  return { policy: head.policy, origin: 'adoption' };
+  return { policy: head.policy, origin: 'adoption', file: policyFileOf(head.policy) };
+}
+
+/** The repository path of the policy file (the first of the policy's sources). */
+function policyFileOf(policy: ResolvedPolicy): string {
+  return policy.repoSources?.[0] ?? '.agentpolicyrc';
 }
 
 async function verifyHead(
@@ -167,7 +175,7 @@ async function verifyHead(
   return outcome.ok;
 }
 
-function sarif(findings: Finding[]): string {
+function sarif(findings: Finding[], locate: (finding: Finding) => string): string {
   const info = [
     ...Object.values(rules).map((rule) => ({
       id: rule.meta.id,
@@ -177,10 +185,15 @@ function sarif(findings: Finding[]): string {
     { id: 'policy-changed', description: 'The range changes the policy that judges it.' },
     { id: 'verify', description: 'The verification steps marked "ci" must pass.' },
   ];
-  return formatSarif(findings, info, VERSION);
+  return formatSarif(findings, info, VERSION, locate);
 }
 
-function render(result: CheckResult, format: (typeof FORMATS)[number], io: Io): string {
+function render(
+  result: CheckResult,
+  format: (typeof FORMATS)[number],
+  io: Io,
+  locate: (finding: Finding) => string,
+): string {
   switch (format) {
     case 'json':
       return `${JSON.stringify(result, null, 2)}\n`;
@@ -194,7 +207,7 @@ function render(result: CheckResult, format: (typeof FORMATS)[number], io: Io): 
     case 'markdown':
       return formatMarkdown(result, 'agentpolicy gate');
     case 'sarif':
-      return sarif(result.findings);
+      return sarif(result.findings, locate);
     case 'gitlab':
       return formatGitlab(result.findings);
     default:
