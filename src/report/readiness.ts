@@ -15,6 +15,23 @@ export interface Readiness {
   };
   plan?: { done: number; total: number; items: { text: string; done: boolean }[] };
   progress?: { exists: boolean; updated: boolean };
+  /** For a range: its commits that have findings, oldest first, with their subjects. */
+  commits?: { id: string; subject: string }[];
+}
+
+/** Findings listed per rule before the rest are only counted (the commits section lists them all). */
+const PER_RULE = 5;
+
+/** The findings of each commit, in the order of `data.commits`; the range's own under ''. */
+export function findingsByCommit(data: Readiness): Map<string, Finding[]> {
+  const groups = new Map<string, Finding[]>((data.commits ?? []).map((commit) => [commit.id, []]));
+  for (const rule of data.rules)
+    for (const finding of rule.findings) {
+      const key = finding.commit ?? '';
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key)!.push(finding);
+    }
+  return groups;
 }
 
 export function readinessVerdict(data: Readiness): { ready: boolean; blockers: number } {
@@ -72,6 +89,19 @@ export function formatReadinessMarkdown(data: Readiness): string {
     lines.push(`| ${ICON[status]} | \`${rule.id}\` (${rule.severity}) | ${detail} |`);
   }
   lines.push('');
+  if (data.commits?.length) {
+    lines.push('## By commit', '');
+    const subjects = new Map(data.commits.map((commit) => [commit.id, commit.subject]));
+    const groups = [...findingsByCommit(data)].filter(([, found]) => found.length);
+    for (const [id, found] of groups.slice(0, 100)) {
+      const errors = found.filter((f) => f.severity === 'error').length;
+      lines.push(
+        `- ${id ? `\`${id.slice(0, 12)}\` ${escapeMarkdown(subjects.get(id) ?? '')}` : 'the range as a whole'}: ${errors} error(s), ${found.length - errors} warning(s); ${[...new Set(found.map((f) => f.rule))].map((r) => `\`${r}\``).join(', ')}`,
+      );
+    }
+    if (groups.length > 100) lines.push(`- +${groups.length - 100} more commit(s)`);
+    lines.push('');
+  }
   if (data.verification) {
     lines.push(`## Verification (${data.verification.hook}, ${data.verification.time})`, '');
     for (const result of data.verification.results) {
@@ -127,15 +157,18 @@ function meter(id: string, used: number, max: number, label: string): string {
 /** A single self-contained page: inline CSS, no scripts, no external resources. */
 export function formatReadinessHtml(data: Readiness): string {
   const { ready, blockers } = readinessVerdict(data);
+  // In the rules table a finding links to its commit; under a commit it names its rule.
+  const item = (f: Finding, under: 'rule' | 'commit') =>
+    `<li>${under === 'commit' ? `<code class="rule-id">${html(f.rule)}</code> ` : ''}${under === 'rule' && f.commit ? `<a class="commit-id" href="#c-${f.commit.slice(0, 12)}"><code>${f.commit.slice(0, 12)}</code></a> ` : ''}${f.file ? `<code>${html(f.file)}${f.line ? `:${f.line}` : ''}</code> ` : ''}${html(f.message)}</li>`;
   const rows = data.rules
     .map((rule) => {
       const status = ruleStatus(rule);
-      const findings = rule.findings
-        .map(
-          (f) =>
-            `<li>${f.file ? `<code>${html(f.file)}${f.line ? `:${f.line}` : ''}</code> ` : ''}${html(f.message)}</li>`,
-        )
-        .join('');
+      const shown = data.commits ? rule.findings.slice(0, PER_RULE) : rule.findings;
+      const findings =
+        shown.map((f) => item(f, 'rule')).join('') +
+        (rule.findings.length > shown.length
+          ? `<li class="more">+${rule.findings.length - shown.length} more, by commit below</li>`
+          : '');
       return `<tr class="${status}"><td class="status">${status}</td><td class="rule"><code>${html(rule.id)}</code> <span class="severity">${rule.severity}</span></td><td>${findings ? `<ul>${findings}</ul>` : '<span class="none">no findings</span>'}</td></tr>`;
     })
     .join('\n');
@@ -158,6 +191,19 @@ export function formatReadinessHtml(data: Readiness): string {
         )
         .join('')}</ul></section>`
     : '';
+  const subjects = new Map((data.commits ?? []).map((commit) => [commit.id, commit.subject]));
+  const commits = data.commits
+    ? `<section><h2>By commit</h2>${[...findingsByCommit(data)]
+        .filter(([, found]) => found.length)
+        .map(([id, found]) => {
+          const errors = found.filter((f) => f.severity === 'error').length;
+          const head = id
+            ? `<code>${id.slice(0, 12)}</code> <span class="subject">${html(subjects.get(id) ?? '')}</span>`
+            : '<span class="subject">The range as a whole</span>';
+          return `<details class="commit ${errors ? 'fail' : 'warn'}"${id ? ` id="c-${id.slice(0, 12)}"` : ''}><summary>${head} <span class="count">${errors} error(s), ${found.length - errors} warning(s)</span></summary><ul>${found.map((f) => item(f, 'commit')).join('')}</ul></details>`;
+        })
+        .join('\n')}</section>`
+    : '';
   const progress = data.progress
     ? `<section><h2>Progress notes</h2><p>${!data.progress.exists ? 'There is no PROGRESS.md.' : data.progress.updated ? 'PROGRESS.md was updated with this change.' : 'PROGRESS.md did not move with this change.'}</p></section>`
     : '';
@@ -168,7 +214,7 @@ export function formatReadinessHtml(data: Readiness): string {
 :root{--ok:#1a7f37;--warn:#9a6700;--fail:#cf222e;--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--bg:#fff}
 @media (prefers-color-scheme:dark){:root{--ok:#3fb950;--warn:#d29922;--fail:#f85149;--fg:#e6edf3;--muted:#9198a1;--line:#3d444d;--bg:#0d1117}}
 *{box-sizing:border-box}body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif}
-main{max-width:960px;margin:0 auto;padding:24px}h1{font-size:26px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px}
+main{max-width:960px;margin:0 auto;padding:24px}h1{font-size:26px;margin:0 0 4px;overflow-wrap:anywhere}h2{font-size:18px;margin:28px 0 8px}
 .verdict{padding:16px 20px;border-radius:8px;border:2px solid}.verdict.ready{border-color:var(--ok)}.verdict.blocked{border-color:var(--fail)}
 .verdict p{margin:0;color:var(--muted)}.dot{display:inline-block;width:14px;height:14px;border-radius:50%;margin-right:10px;vertical-align:middle}
 .ready .dot{background:var(--ok)}.blocked .dot{background:var(--fail)}td.rule{width:36%}code{font:13px ui-monospace,SFMono-Regular,Menlo,monospace;overflow-wrap:anywhere}
@@ -179,6 +225,11 @@ td ul{margin:0;padding-left:18px}.severity,small,.none{color:var(--muted);font-s
 .meter.near .fill{background:var(--warn)}.meter.over .fill{background:var(--fail)}.meter-label{margin:4px 0 0;color:var(--muted)}
 ul.steps,ul.plan{list-style:none;padding:0;margin:0}ul.steps li,ul.plan li{padding:4px 0}.steps .status{display:inline-block;width:72px;font-size:12px;font-weight:600;text-transform:uppercase}
 .plan .done{color:var(--muted);text-decoration:line-through}footer{margin-top:32px;color:var(--muted);font-size:12px}
+details.commit{border-top:1px solid var(--line);padding:6px 0}details.commit summary{cursor:pointer;overflow-wrap:anywhere}
+details.commit ul{margin:6px 0 0;padding-left:18px;overflow-wrap:anywhere}details.commit .count{color:var(--muted);font-size:12px;white-space:nowrap}
+details.commit.fail summary code{color:var(--fail)}details.commit.warn summary code{color:var(--warn)}.rule-id{font-weight:600}
+li.more{list-style:none;color:var(--muted);font-size:12px}a.commit-id{text-decoration:none}
+@media (max-width:480px){main{padding:12px}td.rule{width:40%}td.status{width:48px}}
 </style></head>
 <body><main>
 <div class="verdict ${ready ? 'ready' : 'blocked'}" id="verdict"><h1><span class="dot"></span>${ready ? 'Ready' : 'Not ready'}: ${html(data.subject)}</h1><p>${ready ? 'Every rule passes.' : `${blockers} thing(s) block this change.`}</p></div>
@@ -186,6 +237,7 @@ ${budget}
 <section><h2>Rules</h2><table id="rules"><tbody>
 ${rows}
 </tbody></table></section>
+${commits}
 ${verification}
 ${plan}
 ${progress}

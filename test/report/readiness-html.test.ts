@@ -141,3 +141,77 @@ describe('readiness report in a browser', () => {
     await page.close();
   });
 });
+
+describe('a range report in a browser', () => {
+  const ids = Array.from(
+    { length: 200 },
+    (_, i) => `${(i + 1).toString(16).padStart(8, '0')}${'ab'.repeat(16)}`,
+  );
+  const range: Readiness = {
+    generatedAt: '2026-11-28T12:00:00Z',
+    subject: `${ids[0]!.slice(0, 12)}..${ids[199]!.slice(0, 12)}`,
+    commits: ids.map((id, i) => ({
+      id,
+      subject:
+        i % 7 === 0 ? `A subject with a very-long-unbroken-word-${'x'.repeat(80)}` : `Change step ${i}`,
+    })),
+    rules: [
+      {
+        id: 'max-diff-lines',
+        severity: 'error',
+        findings: [
+          ...ids.map((commit) => ({
+            rule: 'max-diff-lines',
+            severity: 'error' as const,
+            message: 'The change is 212 lines; at most 150 (max-diff-lines 212/150).',
+            commit,
+          })),
+          { rule: 'max-diff-lines', severity: 'error', message: 'The range is 42,400 lines; at most 1000.' },
+        ],
+      },
+      {
+        id: 'commit-message',
+        severity: 'warn',
+        findings: ids.slice(0, 50).map((commit) => ({
+          rule: 'commit-message',
+          severity: 'warn' as const,
+          message: 'The subject is short.',
+          file: `src/${'deep/'.repeat(12)}file.ts`,
+          commit,
+        })),
+      },
+    ],
+  };
+
+  for (const width of [390, 1280]) {
+    it(`groups the findings by commit, with ids, collapsed, readable at ${width} px`, async () => {
+      const { page } = await open(range, width);
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      // What is wider than its box, to say where an overflow comes from.
+      const wide = await page.evaluate(() =>
+        Array.from(document.querySelectorAll('body *'))
+          .filter((element) => element.scrollWidth > element.clientWidth + 1 && element.clientWidth > 0)
+          .map((element) => `${element.tagName}.${element.className}`)
+          .slice(0, 5),
+      );
+      expect(overflow, wide.join(' ')).toBeLessThanOrEqual(0);
+      await expect(page.locator('details.commit').count()).resolves.toBe(201);
+      for (const id of [ids[0]!, ids[123]!, ids[199]!])
+        await expect(page.locator(`#c-${id.slice(0, 12)} summary`).textContent()).resolves.toContain(
+          id.slice(0, 12),
+        );
+      // Collapsed until opened: the findings of a commit show when its summary is clicked.
+      const finding = page.locator(`#c-${ids[3]!.slice(0, 12)} li`).filter({ hasText: 'commit-message' });
+      await expect(finding.isVisible()).resolves.toBe(false);
+      await page.locator(`#c-${ids[3]!.slice(0, 12)} summary`).click();
+      await expect(finding.isVisible()).resolves.toBe(true);
+      await expect(finding.textContent()).resolves.toMatch(/commit-message.*deep\/.*short/);
+      // The rules table shows a few findings per rule, each linking to its commit.
+      await expect(page.locator('#rules tr').first().locator('li a.commit-id').count()).resolves.toBe(5);
+      await expect(page.locator('#rules li.more').first().textContent()).resolves.toMatch(/\+196 more/);
+      await page.close();
+    });
+  }
+});

@@ -44,6 +44,7 @@ export async function run(argv: string[], io: Io, globals: Globals): Promise<num
   let findings: Finding[];
   let stats: { counted: number; budget?: number; files: number };
   let paths: string[];
+  let commits: Readiness['commits'];
   if (values.range) {
     const [from = '', to = 'HEAD'] = values.range.split(/\.\.\.?/);
     const head = git(['rev-parse', '--verify', `${to || 'HEAD'}^{commit}`], { cwd: root }).stdout.trim();
@@ -52,6 +53,7 @@ export async function run(argv: string[], io: Io, globals: Globals): Promise<num
       : undefined;
     const result = await checkRange(policy, base, head, { root });
     ({ subject, findings, stats } = result);
+    commits = commitSubjects(root, [...new Set(findings.flatMap((f) => (f.commit ? [f.commit] : [])))]);
     paths = git(['diff', '--name-only', '-z', ...(base ? [base] : []), head], { cwd: root })
       .stdout.split('\0')
       .filter(Boolean);
@@ -63,6 +65,7 @@ export async function run(argv: string[], io: Io, globals: Globals): Promise<num
     paths = change.files.flatMap((file) => [file.path, ...(file.oldPath ? [file.oldPath] : [])]);
   }
   const data = readiness(policy, root, location.commonDir, subject, findings, stats, paths);
+  if (commits) data.commits = commits;
   const page = format === 'html' ? formatReadinessHtml(data) : formatReadinessMarkdown(data);
   if (values.output) writeFileSync(resolve(io.cwd, values.output), page);
   else io.stdout(page);
@@ -117,4 +120,20 @@ function readiness(
   }
   data.progress = { exists: existsSync(join(root, 'PROGRESS.md')), updated: paths.includes('PROGRESS.md') };
   return data;
+}
+
+/** The subjects of `oids`, in that order, from one git process. */
+function commitSubjects(root: string, oids: string[]): { id: string; subject: string }[] {
+  if (oids.length === 0) return [];
+  const out = git(['log', '--no-walk=unsorted', '--stdin', '-z', '--format=%H %s'], {
+    cwd: root,
+    input: `${oids.join('\n')}\n`,
+  }).stdout;
+  return out
+    .split('\0')
+    .filter(Boolean)
+    .map((record) => ({
+      id: record.slice(0, record.indexOf(' ')),
+      subject: record.slice(record.indexOf(' ') + 1),
+    }));
 }
