@@ -147,6 +147,11 @@ export interface FileChange {
   newOid?: string;
   symlink: boolean;
   submodule: boolean;
+  /**
+   * Marked linguist-vendored, linguist-generated or -diff by the committed .gitattributes: left out
+   * of the size and suppression rules.
+   */
+  generated?: boolean;
   /** Present when a content rule asked for hunks. */
   addedLines?: ChangedLine[];
   removedLines?: ChangedLine[];

@@ -12,6 +12,8 @@ export interface CiRange {
   head: string;
   /** Where the range came from, for the report. */
   origin: string;
+  /** The account that opened the pull request, as the CI platform says (not as a commit claims). */
+  author?: string;
 }
 
 export interface RangeRequest {
@@ -80,7 +82,7 @@ export function detectRange(root: string, env: NodeJS.ProcessEnv, request: Range
 }
 
 interface GithubEvent {
-  pull_request?: { base: { ref: string; sha: string }; head: { sha: string } };
+  pull_request?: { base: { ref: string; sha: string }; head: { sha: string }; user?: { login?: string } };
   before?: string;
   after?: string;
   repository?: { default_branch?: string };
@@ -90,6 +92,8 @@ function githubRange(root: string, env: NodeJS.ProcessEnv, request: RangeRequest
   const event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH!, 'utf8')) as GithubEvent;
   if (event.pull_request) {
     const prHead = event.pull_request.head.sha;
+    const login = event.pull_request.user?.login;
+    const author = typeof login === 'string' ? { author: login } : {};
     // actions/checkout checks out the merge commit refs/pull/N/merge by default: its first parent
     // is the base branch now, its second the pull request's head.
     const headCommit = requireCommit(root, request.head ?? 'HEAD', 'head', env);
@@ -102,6 +106,7 @@ function githubRange(root: string, env: NodeJS.ProcessEnv, request: RangeRequest
         base: requireMergeBase(root, parents[0]!, parents[1]!, env),
         head: prHead,
         origin: 'pull request (merge ref)',
+        ...author,
       };
     }
     const head = resolveCommit(root, prHead) ?? headCommit;
@@ -112,6 +117,7 @@ function githubRange(root: string, env: NodeJS.ProcessEnv, request: RangeRequest
       base: requireMergeBase(root, baseBranch, head, env),
       head,
       origin: `pull request into ${event.pull_request.base.ref}`,
+      ...author,
     };
   }
   const after = request.head ?? event.after ?? 'HEAD';

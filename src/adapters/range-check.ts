@@ -4,6 +4,7 @@
 // as git writes them. Besides that listing, a constant few: one `git cat-file --batch` for every
 // package.json the range changes (its scripts and "agentpolicy" key, judged after the listing),
 // `git rev-list` to prove no commit was left out, and one `git diff` for the range as a whole.
+
 import { hasPolicyAt } from '../config/committed.js';
 import { POLICY_FILES } from '../config/places.js';
 import { changeStats, evaluateChange, evaluateMessage, needsHunks } from '../engine/evaluate.js';
@@ -14,6 +15,7 @@ import { parseCommitMessage } from '../git/parse-message.js';
 import type { CheckResult } from '../report/result.js';
 import { isOk } from '../report/result.js';
 import type { ChangeSet, Finding, ResolvedPolicy } from '../types.js';
+import { generatedAt, markGenerated } from './attributes.js';
 import { policyChangeFindings, withPackageManifest } from './policy-change.js';
 import { withPlan } from './with-plan.js';
 
@@ -51,6 +53,17 @@ export interface RangeOptions {
    * remote that lacks that history). They are counted and reported, never passed in silence.
    */
   afterPolicyOnly?: boolean;
+  /**
+   * The commit whose .gitattributes says which files are vendored or generated: the one the policy
+   * came from. Default: the base with `base`, else the head.
+   */
+  attributesAt?: string;
+  /**
+   * The pull request was opened by this dependency bot (as the CI platform says, which a commit
+   * cannot fake): a workflow change that only moves `uses:` lines to another version of the same
+   * action is reported as a warning instead of a protected-paths error.
+   */
+  dependencyBot?: string;
 }
 
 export interface RangeResult extends CheckResult {
@@ -90,6 +103,9 @@ export async function checkCommits(
   const origin = options.origin ?? 'base';
   const { root, env } = options;
   const location = locateRepository(root, {});
+  const isGenerated = location
+    ? generatedAt(location, options.attributesAt ?? (origin === 'base' ? base : head))
+    : () => false;
   const commentChar =
     options.messages === false
       ? '#'
@@ -157,7 +173,8 @@ export async function checkCommits(
       return;
     }
     if (adopts) adoptedAt ??= commit.id;
-    const adjust = adjustment(commit, adopts ? [...after][0]! : undefined, origin);
+    const adjust = adjustment(commit, adopts ? [...after][0]! : undefined, origin, options.dependencyBot);
+    markGenerated(commit, isGenerated);
     let found: Finding[];
     try {
       found = judge(commit);
@@ -180,7 +197,11 @@ export async function checkCommits(
       });
   };
 
-  const collect = { root, hunks: needsHunks(policy), ...(env ? { env } : {}) };
+  const collect = {
+    root,
+    hunks: needsHunks(policy) || Boolean(options.dependencyBot),
+    ...(env ? { env } : {}),
+  };
   await streamCommits(revisions, collect, onCommit);
   findings.push(...manifestFindings(policy, manifests, collect));
   const order = new Map([...seen].map((oid, index) => [oid, index]));
@@ -204,6 +225,7 @@ export async function checkCommits(
 
   if (base === undefined && first?.parents[0]) base = first.parents[0];
   const whole = collectRange(base, head, { ...collect, hunks: false });
+  markGenerated(whole, isGenerated);
   findings.push(
     ...evaluateChange(policy, whole, { scope: 'range' }).findings.filter(
       (finding) => finding.rule === 'max-diff-lines',
@@ -238,8 +260,14 @@ function unjudged(commit: string, error: unknown): Finding {
 }
 
 /** What a commit's place in the range makes of its findings. `adopts`: the policy file it brings in. */
-function adjustment(commit: RangeCommit, adopts: string | undefined, origin: PolicyOrigin): Adjust {
+function adjustment(
+  commit: RangeCommit,
+  adopts: string | undefined,
+  origin: PolicyOrigin,
+  dependencyBot: string | undefined,
+): Adjust {
   return (found) => {
+    if (dependencyBot) found = found.map((finding) => routineBump(finding, commit, dependencyBot));
     // A merge brings commits that are judged one by one; its own size and shape are not a step.
     if (commit.parents.length > 1) found = found.filter((finding) => !STEP_RULES.has(finding.rule));
     if (adopts) {
@@ -323,4 +351,38 @@ function manifestFindings(
     findings.push(...manifest.adjust(found));
   }
   return findings;
+}
+
+/** `uses: owner/action@ref` (a step or a reusable workflow), with an optional comment. */
+const USES = /^\s*(?:-\s+)?uses:\s*["']?([^@\s"']+)@([^\s"'#]+)["']?\s*(?:#.*)?$/;
+
+/**
+ * A protected-paths finding on a workflow whose change in this commit only moves `uses:` lines to
+ * another version of the same action, in a pull request a dependency bot opened: a warning.
+ */
+function routineBump(finding: Finding, commit: RangeCommit, bot: string): Finding {
+  if (finding.rule !== 'protected-paths' || finding.severity !== 'error') return finding;
+  const file = commit.files.find((candidate) => candidate.path === finding.file);
+  if (file?.status !== 'modified' || !/^\.github\/workflows\/[^/]+\.ya?ml$/.test(file.path)) return finding;
+  const added = file.addedLines ?? [];
+  const removed = file.removedLines ?? [];
+  if (added.length === 0 || added.length !== removed.length) return finding;
+  const bump = added.every((line, i) => {
+    const now = USES.exec(line.text);
+    const before = USES.exec(removed[i]!.text);
+    return (
+      now &&
+      before &&
+      now[1] === before[1] &&
+      line.text.slice(0, line.text.indexOf('uses:')) ===
+        removed[i]!.text.slice(0, removed[i]!.text.indexOf('uses:'))
+    );
+  });
+  if (!bump) return finding;
+  return {
+    ...finding,
+    severity: 'warn',
+    message: `${finding.file}: ${bot} moves actions to other versions, and changes nothing else.`,
+    hint: 'Routine for a dependency bot; review the versions it pins before merging.',
+  };
 }

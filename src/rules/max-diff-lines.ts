@@ -7,7 +7,10 @@ import type { CheckChange, RuleMeta } from './rule.js';
 
 const count = v.pipe(v.number(), v.integer(), v.minValue(1));
 
-/** The lines a change set costs: added plus deleted, binary files at their cost, ignored files free. */
+/**
+ * The lines a change set costs: added plus deleted, binary files at their cost, ignored files and
+ * files .gitattributes marks vendored or generated free.
+ */
 export function countLines(
   change: ChangeSet,
   options: Pick<Options, 'ignore' | 'binaryCost'>,
@@ -15,7 +18,7 @@ export function countLines(
   let lines = 0;
   let files = 0;
   for (const file of change.files) {
-    if (matchesAny(file.path, options.ignore)) continue;
+    if (file.generated || matchesAny(file.path, options.ignore)) continue;
     files++;
     lines += file.binary ? options.binaryCost : file.added + file.deleted;
   }

@@ -36,7 +36,7 @@ export const checkChange: CheckChange<Options> = (change, options) => {
   const any = anyRegexp(options.patterns);
   const reports = [];
   for (const file of change.files) {
-    if (matchesAny(file.path, options.ignore)) continue;
+    if (file.generated || matchesAny(file.path, options.ignore)) continue;
     for (const added of file.addedLines ?? []) {
       if (!any(added.text)) continue;
       const hit = patterns.find((pattern) => pattern.test(added.text));

@@ -1,3 +1,4 @@
+import { generatedAt, markGenerated } from '../../adapters/attributes.js';
 import {
   applyChangePermission,
   policyChangeFindings,
@@ -65,6 +66,7 @@ function checkChangeSet(source: 'staged' | 'worktree', location: RepositoryLocat
   const root = location.root;
   const options = { root, env: io.env, hunks: needsHunks(policy) };
   const change = source === 'staged' ? collectStaged(options) : collectWorktree(options);
+  markGenerated(change, generatedAt(location, inForce.commit));
   const head = headCommit(location, io.env);
   const { keyChanged } = withPackageManifest(
     change,

@@ -31,6 +31,9 @@ humans who mean it. On GitHub, --format github also writes a Markdown job summar
 Exit 0 when nothing is an error, 1 when something is, 2 when the range or the policy cannot be read.
 `;
 
+/** GitHub accounts of the dependency bots whose action bumps are routine (the event names them). */
+const DEPENDENCY_BOTS = ['dependabot[bot]', 'renovate[bot]'];
+
 const FORMATS = ['text', 'json', 'github', 'markdown', 'sarif', 'gitlab'] as const;
 
 export async function run(argv: string[], io: Io, _globals: Globals): Promise<number> {
@@ -70,6 +73,7 @@ export async function run(argv: string[], io: Io, _globals: Globals): Promise<nu
     root,
     env: io.env,
     origin,
+    ...(range.author && DEPENDENCY_BOTS.includes(range.author) ? { dependencyBot: range.author } : {}),
   });
   findings.push(...result.findings);
   const refused = new Set(

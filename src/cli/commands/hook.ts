@@ -1,3 +1,4 @@
+import { generatedAt, markGenerated } from '../../adapters/attributes.js';
 import { hookIntegrityFindings } from '../../adapters/hook-integrity.js';
 import {
   applyChangePermission,
@@ -70,6 +71,7 @@ async function preCommit(
   announceProfile(inForce, io);
   // git points GIT_INDEX_FILE at what it will commit (index.lock during `commit -a`).
   const change = collectStaged({ root: location.root, env: io.env, hunks: needsHunks(policy) });
+  markGenerated(change, generatedAt(location, inForce.commit));
   const head = headCommit(location, io.env);
   const { keyChanged } = withPackageManifest(
     change,
@@ -211,6 +213,7 @@ async function prePush(args: string[], io: Io, location: RepositoryLocation): Pr
       root: location.root,
       env: io.env,
       ...(inForce.settingUp ? { origin: 'adoption', afterPolicyOnly: true } : {}),
+      ...(inForce.commit ? { attributesAt: inForce.commit } : {}),
     });
     const byCommit = new Map<string, Finding[]>();
     for (const finding of result.findings) {
