@@ -26,8 +26,9 @@ it (diff and message rules), the range as a whole (max-diff-lines maxRange), and
 steps marked "ci". The range is found from the GitHub Actions event (pull request: its base branch
 and the merge-base; push: the pushed range) or GitLab's CI_MERGE_REQUEST_DIFF_BASE_SHA, else from
 --base. The policy comes from the base commit, so a branch cannot loosen the policy that judges it;
-a change to the policy inside the range is reported as policy-changed. --policy-from head is for
-humans who mean it. On GitHub, --format github also writes a Markdown job summary.
+a change to the policy inside the range is reported as policy-changed. When the base has no policy
+at all, the range is an adoption, judged by the policy its head commit brings. --policy-from head
+(the head commit's policy) is for humans who mean it. On GitHub, --format github also writes a Markdown job summary.
 Exit 0 when nothing is an error, 1 when something is, 2 when the range or the policy cannot be read.
 `;
 
