@@ -26,14 +26,15 @@ const LIST = [
   '--ignore-submodules=none',
 ];
 /**
- * Flags for the hunks, pinned against the repository's config: our prefixes (`diff.noprefix`,
- * `diff.mnemonicPrefix`), no context between hunks (`diff.interHunkContext` would fuse them with
- * context lines), submodules as one `Submodule <path> <old>..<new>` line (`diff.submodule=diff`
- * would print their files' diffs inline).
+ * Flags for the hunks, pinned against the repository's config: git's default three lines of
+ * context (`diff.context`; the counts git prints with the patch depend on it, and -U0 would make
+ * them differ from `git log --numstat`'s), our prefixes (`diff.noprefix`, `diff.mnemonicPrefix`),
+ * no extra context between hunks (`diff.interHunkContext`), submodules as one
+ * `Submodule <path> <old>..<new>` line (`diff.submodule=diff` would print their files' diffs inline).
  */
 const PATCH = [
   '-M',
-  '-U0',
+  '-U3',
   '--inter-hunk-context=0',
   '--no-color',
   '--no-ext-diff',
@@ -96,7 +97,7 @@ export function collectStaged(options: CollectOptions): ChangeSet {
   return { source: 'staged', files: listWithHunks(['diff', '--cached'], options) };
 }
 
-/** One `git diff`: the records, then (when hunks are asked for) a NUL and the -U0 patch. */
+/** One `git diff`: the records, then (when hunks are asked for) a NUL and the patch. */
 function listWithHunks(command: string[], options: CollectOptions): FileChange[] {
   if (!options.hunks) return parseChanges(run([...command, ...LIST, '--'], options));
   const output = run([...command, ...LIST, ...PATCH, '--'], options);

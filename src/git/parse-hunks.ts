@@ -1,4 +1,4 @@
-// Added and removed lines from `git diff -U0 --src-prefix=a/ --dst-prefix=b/` output, keyed by the
+// Added and removed lines from `git diff -U3 --src-prefix=a/ --dst-prefix=b/` output, keyed by the
 // new path (the old path for deleted files). Pure. Headers name files as `+++ b/<path>`, where git
 // C-quotes a path holding a quote, a backslash or a control character (`+++ "b/a\"b"`) and ends
 // the line with a TAB when the path holds a space; `+++ /dev/null` marks a deletion.
@@ -71,7 +71,7 @@ export function parseHunks(patch: string): Map<string, FileLines> {
     } else if (current && line.startsWith('-')) {
       current.removedLines.push({ line: oldLine++, text: lineText(line) });
     } else if (current && line.startsWith(' ')) {
-      // A context line: none with -U0 and --inter-hunk-context=0, but counted if one comes.
+      // A context line: it moves both line numbers on.
       oldLine++;
       newLine++;
     }

@@ -5,7 +5,7 @@ const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
 const MARK = 'agentpolicy-k3y';
 const start = `\x01${MARK}\0`;
-// Two commits as `git log -z --raw --numstat -p -U0` writes them: the second changes nothing.
+// Two commits as `git log -z --raw --numstat -p` writes them: the second changes nothing.
 const LISTING =
   `${start}${B} ${A}\0Add a\n\n\x01agentpolicy-guess ${A}\n\0` +
   `\n:100644 100644 ${'1'.repeat(40)} ${'2'.repeat(40)} M\0a b.txt\0` +

@@ -1,5 +1,5 @@
 // The one listing a range is judged from: `git log -z` with a header per commit, its raw and
-// numstat records and, when a content rule needs them, its -U0 patch. Pure: text in, commits out.
+// numstat records and, when a content rule needs them, its patch. Pure: text in, commits out.
 //
 // Each commit is "\x01<marker>\0<oid> <parents>\0<message>\0", then (unless the commit changes
 // nothing) "\n", the raw and numstat records, and with -p a NUL and the patch text. The marker is
@@ -14,7 +14,7 @@ export interface LoggedCommit {
   /** The raw message (`%B`). */
   message: string;
   files: FileChange[];
-  /** The -U0 patch of the commit; '' when not asked for. */
+  /** The patch of the commit; '' when not asked for. */
   patch: string;
 }
 
