@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { checkRange } from '../../adapters/range-check.js';
+import { policyAtCommit } from '../../config/committed.js';
 import { evaluateChange, needsHunks } from '../../engine/evaluate.js';
 import { UsageError } from '../../errors.js';
 import { collectStaged, collectWorktree } from '../../git/collect.js';
@@ -39,7 +40,7 @@ export async function run(argv: string[], io: Io, globals: Globals): Promise<num
   const location = locateRepository(io.cwd, io.env);
   if (!location) throw new UsageError(`report: ${io.cwd} is not inside a git repository.`);
   const root = location.root;
-  const policy = await loadPolicy(root, globals);
+  let policy: ResolvedPolicy;
   let subject: string;
   let findings: Finding[];
   let stats: { counted: number; budget?: number; files: number };
@@ -51,13 +52,21 @@ export async function run(argv: string[], io: Io, globals: Globals): Promise<num
     const base = from
       ? git(['rev-parse', '--verify', `${from}^{commit}`], { cwd: root }).stdout.trim()
       : undefined;
-    const result = await checkRange(policy, base, head, { root });
+    // Judged as the CI gate judges: by the base's committed policy, else the head's (an adoption).
+    const atBase = base ? policyAtCommit(location, base, { name: base.slice(0, 12) }) : undefined;
+    const atHead = atBase ? undefined : policyAtCommit(location, head, { name: head.slice(0, 12) });
+    policy = atBase?.policy ?? atHead?.policy ?? (await loadPolicy(root, globals));
+    const result = await checkRange(policy, base, head, {
+      root,
+      origin: atBase || !atHead ? 'base' : 'adoption',
+    });
     ({ subject, findings, stats } = result);
     commits = commitSubjects(root, [...new Set(findings.flatMap((f) => (f.commit ? [f.commit] : [])))]);
     paths = git(['diff', '--name-only', '-z', ...(base ? [base] : []), head], { cwd: root })
       .stdout.split('\0')
       .filter(Boolean);
   } else {
+    policy = await loadPolicy(root, globals);
     const options = { root, env: io.env, hunks: needsHunks(policy) };
     const change: ChangeSet = values.staged ? collectStaged(options) : collectWorktree(options);
     ({ findings, stats } = evaluateChange(policy, change, { scope: 'commit' }));
