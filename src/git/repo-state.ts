@@ -5,6 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import type { CommandFacts } from '../rules/command-facts.js';
 import { placeOf } from '../rules/command-facts.js';
+import { pathspecOf } from '../shell/glob.js';
 import type { Operation, Target } from '../shell/types.js';
 import { git } from './exec.js';
 import { locateRepository } from './locate.js';
@@ -71,7 +72,9 @@ export function gatherFacts(
   if (inProject.length) {
     const specs = inProject.flatMap((target) => {
       const rel = relative(root, target.path!).split(sep).join('/') || '.';
-      return target.glob ? [`:(glob)${rel}`, `:(glob)${rel}/**`] : [`:(literal)${rel}`];
+      return target.glob
+        ? [pathspecOf(rel, target.globOptions), pathspecOf(`${rel}/**`, target.globOptions)]
+        : [`:(literal)${rel}`];
     });
     const listed = git(['ls-files', '-z', '--', ...specs], { cwd: root })
       .stdout.split('\0')

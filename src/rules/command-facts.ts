@@ -1,6 +1,7 @@
 // What the command rules know about the repository and the machine: plain data, gathered by the
 // adapter (src/git/repo-state.ts) before the rules run, so the rules stay pure.
 import { relative, sep } from 'node:path';
+import { globReaches } from '../shell/glob.js';
 import type { Target } from '../shell/types.js';
 
 export interface CommandFacts {
@@ -56,18 +57,14 @@ export function projectPath(target: Target, facts: CommandFacts): string | undef
 }
 
 /** Tracked files the target covers: the file itself, everything under a directory, a glob's matches. */
-export function trackedFilesOf(
-  target: Target,
-  facts: CommandFacts,
-  matches: (file: string, glob: string) => boolean,
-): string[] {
+export function trackedFilesOf(target: Target, facts: CommandFacts): string[] {
   const rel = projectPath(target, facts);
   if (rel === undefined) return [];
   const files: string[] = [];
   for (const file of facts.trackedUnder) {
     if (
       target.glob
-        ? matches(file, rel) || matches(file, `${rel}/**`)
+        ? globReaches(file, rel, target.globOptions)
         : file === rel || file.startsWith(`${rel}/`) || rel === ''
     )
       files.push(file);

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import type { ChangeSet } from '../types.js';
 import { list, placeOf, shown, trackedFilesOf } from './command-facts.js';
 import { changedFile } from './examples.js';
-import { matchesAny, matchesGlob } from './match.js';
+import { matchesAny } from './match.js';
 import type { CheckChange, CheckCommand, RuleMeta } from './rule.js';
 
 export const checkChange: CheckChange<Options> = (change, options) =>
@@ -50,7 +50,7 @@ export const checkCommand: CheckCommand<Options> = (operations, options, facts) 
       if (place === 'temp' || place === 'outside') continue;
       const rel = shown(target, facts);
       if (matchesAny(rel, options.allow) || facts.ignored.has(target.path)) continue;
-      const tracked = trackedFilesOf(target, facts, (file, glob) => matchesGlob(file, glob));
+      const tracked = trackedFilesOf(target, facts);
       if (tracked.length || facts.existing.has(target.path) || target.glob) {
         reports.push({
           message: `\`${operation.via}\` deletes ${tracked.length > 1 ? `${tracked.length} files (${list(tracked)})` : rel}; no file may be deleted.`,

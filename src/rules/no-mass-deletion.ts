@@ -2,7 +2,6 @@ import * as v from 'valibot';
 import type { Operation, Target } from '../shell/types.js';
 import type { RuleReport } from '../types.js';
 import { type CommandFacts, list, placeOf, projectPath, shown, trackedFilesOf } from './command-facts.js';
-import { matchesGlob } from './match.js';
 import type { CheckCommand, RuleMeta } from './rule.js';
 
 export const meta = {
@@ -16,8 +15,6 @@ export const meta = {
 } satisfies RuleMeta;
 
 export type Options = v.InferOutput<typeof meta.options>;
-
-const glob = (file: string, pattern: string) => matchesGlob(file, pattern);
 
 function checkDeletion(target: Target, recursive: boolean, facts: CommandFacts, via: string, bulk = false) {
   if (!target.path) {
@@ -42,6 +39,8 @@ function checkDeletion(target: Target, recursive: boolean, facts: CommandFacts, 
       },
     ];
   }
+  // Inside .git, protected-paths judges (it lets git's stale lock files go).
+  if (place === 'git-dir' && projectPath(target, facts) !== '.git') return [];
   if (place === 'project-root' || place === 'git-dir') {
     return [
       {
@@ -50,7 +49,7 @@ function checkDeletion(target: Target, recursive: boolean, facts: CommandFacts, 
     ];
   }
   if (!recursive && !target.glob) return [];
-  const tracked = trackedFilesOf(target, facts, glob);
+  const tracked = trackedFilesOf(target, facts);
   if (tracked.length === 0) return [];
   return [
     {
@@ -70,7 +69,7 @@ function checkMove(operation: Extract<Operation, { kind: 'move' }>, facts: Comma
   const reports: RuleReport[] = [];
   const toPlace = placeOf(to.path, facts);
   for (const from of operation.from) {
-    const tracked = trackedFilesOf(from, facts, glob);
+    const tracked = trackedFilesOf(from, facts);
     if (tracked.length === 0) continue;
     if (toPlace === 'outside' || toPlace === 'temp')
       reports.push({

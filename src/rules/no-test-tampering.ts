@@ -3,7 +3,7 @@ import type { ChangeSet } from '../types.js';
 import { list, trackedFilesOf } from './command-facts.js';
 import { changedFile } from './examples.js';
 import { TEST_FILES } from './globs.js';
-import { anyRegexp, matchesAny, matchesGlob, regexp, regexSource } from './match.js';
+import { anyRegexp, matchesAny, regexp, regexSource } from './match.js';
 import type { Matcher } from './regex.js';
 import type { CheckChange, CheckCommand, RuleMeta } from './rule.js';
 
@@ -143,9 +143,7 @@ export const checkCommand: CheckCommand<Options> = (operations, options, facts) 
   for (const operation of operations) {
     if (operation.kind !== 'delete') continue;
     for (const target of operation.targets) {
-      const tests = trackedFilesOf(target, facts, (file, glob) => matchesGlob(file, glob)).filter((file) =>
-        matchesAny(file, options.tests),
-      );
+      const tests = trackedFilesOf(target, facts).filter((file) => matchesAny(file, options.tests));
       if (tests.length)
         reports.push({
           message: `\`${operation.via}\` deletes test files: ${list(tests)}.`,

@@ -1,8 +1,9 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import * as v from 'valibot';
+import { globReaches } from '../shell/glob.js';
 import type { Target } from '../shell/types.js';
 import type { ChangeSet, RuleReport } from '../types.js';
-import { type CommandFacts, placeOf, shown } from './command-facts.js';
+import { type CommandFacts, placeOf, shown, trackedFilesOf } from './command-facts.js';
 import { changedFile } from './examples.js';
 import {
   CI_FILES,
@@ -12,7 +13,7 @@ import {
   POLICY_FILES,
   SCRIPT_SETTINGS,
 } from './globs.js';
-import { matchesAny, matchesGlob } from './match.js';
+import { matchesAny } from './match.js';
 import { scriptClosure } from './package-scripts.js';
 import type { CheckChange, CheckCommand, RuleMeta } from './rule.js';
 
@@ -107,15 +108,21 @@ export const checkCommand: CheckCommand<Options> = (operations, options, facts) 
     if (isProtected(rel, options.paths) || matchesAny(rel, ALWAYS)) return rel;
     // Deleting node_modules as a whole is fine (the hooks then block until it is reinstalled).
     if (!deleting && matchesAny(rel, OWN_CODE)) return rel;
+    if (!target.glob && !deleting) return undefined;
     // A glob (`rm -rf .*`) or a folder being removed (`rm -rf .github`) reaches a protected file
-    // when that file's path is in it.
+    // when a tracked one is in it, or when a protected name (not one that may sit in any folder,
+    // like `**/.gitattributes`) is in it.
+    const tracked = trackedFilesOf(target, facts).find(
+      (file) => isProtected(file, options.paths) || matchesAny(file, ALWAYS),
+    );
+    if (tracked) return target.glob || tracked !== rel ? `${tracked} (through ${rel})` : rel;
     const reaches = (glob: string) => {
+      if (glob.startsWith('**')) return false;
       const sample = glob.replace(/\*\*.*$/, 'x').replace(/\*/g, 'x');
-      return target.glob
-        ? matchesGlob(sample, rel) || matchesGlob(sample, `${rel}/**`)
-        : sample.startsWith(`${rel}/`);
+      return target.glob ? globReaches(sample, rel, target.globOptions) : sample.startsWith(`${rel}/`);
     };
-    return (target.glob || deleting) && [...options.paths, ...ALWAYS].some(reaches) ? rel : undefined;
+    const reached = [...options.paths, ...ALWAYS].find(reaches);
+    return reached ? `${reached.replace(/\/\*\*$/, '')} (through ${rel})` : undefined;
   };
   for (const operation of operations) {
     // `agentpolicy allow-once`, `agentpolicy profile`: a human's permission, from any folder.

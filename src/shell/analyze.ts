@@ -10,7 +10,7 @@ import { analyzeInterpreterCode, INTERPRETERS } from './interpreters.js';
 import { followLinks } from './links.js';
 import { analyzeProgram, programName } from './programs.js';
 import type { Analysis, Operation, Target } from './types.js';
-import { evaluateWord, type Scope, type WordValue } from './words.js';
+import { evaluateWord, printedText, type Scope, type WordValue } from './words.js';
 
 /** Deeper nesting than this (shells in shells in substitutions...) is refused, not followed. */
 export const MAX_DEPTH = 12;
@@ -95,7 +95,16 @@ type Node = Statement['command'] | { type: string; [key: string]: unknown };
 
 /** A copy for a subshell: `cd` and variables inside do not leak out. */
 function subshell(context: Context): Context {
-  return { ...context, scope: { ...context.scope, vars: new Map(context.scope.vars) }, stdin: undefined };
+  const { scope } = context;
+  return {
+    ...context,
+    scope: {
+      ...scope,
+      vars: new Map(scope.vars),
+      ...(scope.shopt ? { shopt: new Set(scope.shopt) } : {}),
+    },
+    stdin: undefined,
+  };
 }
 
 function walkNode(node: Node, context: Context): void {
@@ -248,8 +257,8 @@ export function producesNothing(values: WordValue[], stdin: Context['stdin']): b
       if (
         args.some(
           (arg, i) =>
-            /^(-[cn]\s*0|--(bytes|lines)=0)$/.test(arg.text) ||
-            (/^-[cn]$/.test(arg.text) && args[i + 1]?.text === '0'),
+            /^(-[cn]?\s*0+|--(bytes|lines)=0+)$/.test(arg.text) ||
+            (/^(-[cn]|--bytes|--lines)$/.test(arg.text) && /^0+$/.test(args[i + 1]?.text ?? '')),
         )
       )
         return true;
@@ -292,9 +301,21 @@ function walkWordSubstitutions(word: Word | undefined, context: Context): void {
 /** The working directory after a `cd` to somewhere only known at run time. */
 export const UNKNOWN_DIRECTORY = '/<unknown directory>';
 
+/** Every file under a folder (`tar -C dir`, `rsync ... dir/`, `cp -t dir`), dot files included. */
+export function everythingUnder(dir: WordValue, cwd: string): Target {
+  return resolveTarget(
+    { ...dir, text: `${dir.text.replace(/\/$/, '')}/**`, glob: true, globOptions: ANY_FILE },
+    cwd,
+  );
+}
+
+/** Globs whose `**` crosses folders and whose `*` matches dot files (find, git pathspecs, archives). */
+export const ANY_FILE = { dot: true, globstar: true } as const;
+
 export function resolveTarget(value: WordValue, cwd: string): Target {
   const relativeToUnknown = !isAbsolute(value.text) && cwd === UNKNOWN_DIRECTORY;
   const target: Target = { raw: value.text, glob: value.glob, dynamic: value.dynamic || relativeToUnknown };
+  if (value.glob && value.globOptions) target.globOptions = value.globOptions;
   if (!target.dynamic)
     target.path = normalize(isAbsolute(value.text) ? value.text : resolve(cwd, value.text));
   return target;
@@ -448,18 +469,29 @@ function walkCommand(command: Command, context: Context): void {
   }
   const fn = context.functions.get(name.text);
   if (fn) {
+    // The function's $1, $2... are the words it is called with.
     const inner = subshell(context);
     inner.depth++;
+    inner.stdin = stdin;
+    inner.scope.positional = values.slice(1).map((value) => (value.dynamic ? undefined : value.text));
     walkStatements(fn, inner);
     return;
   }
   const alias = context.line.aliases.get(name.text);
   if (alias !== undefined && words[0]!.parts === undefined) {
-    return analyzeScript([alias, ...values.slice(1).map((value) => value.text)].join(' '), {
-      ...context,
-      depth: context.depth + 1,
-      stdin,
-    });
+    // An alias is not expanded again inside its own expansion (`alias git='git --no-pager'`).
+    const aliases = context.line.aliases;
+    aliases.delete(name.text);
+    try {
+      analyzeScript([alias, ...words.slice(1).map((word) => word.text)].join(' '), {
+        ...context,
+        depth: context.depth + 1,
+        stdin,
+      });
+    } finally {
+      aliases.set(name.text, alias);
+    }
+    return;
   }
   const start = context.operations.length;
   analyzeProgram(values, { ...context, stdin, scope: context.scope }, env);
@@ -549,17 +581,8 @@ function producedBy(values: WordValue[], stdin: Context['stdin']): string | unde
   if (values.some((value) => value.dynamic)) return undefined;
   const [first, ...args] = values;
   const name = programName(first!.text);
-  if (name === 'echo') {
-    const flags = args.length && /^-[neE]+$/.test(args[0]!.text) ? args[0]!.text : '';
-    const text = args
-      .slice(flags ? 1 : 0)
-      .map((arg) => arg.text)
-      .join(' ');
-    return flags.includes('n') ? text : `${text}\n`;
-  }
-  if (name === 'printf' && args.length === 1) return args[0]!.text.replace(/\\n/g, '\n');
   if ((name === 'cat' || name === 'tee') && args.every((arg) => arg.text.startsWith('-'))) return stdin?.text;
-  return undefined;
+  return printedText(name, args);
 }
 
 /**
@@ -569,9 +592,14 @@ function producedBy(values: WordValue[], stdin: Context['stdin']): string | unde
 export function splitWord(word: Word, scope: Scope): WordValue[] {
   const braces = expandBraces(word, scope);
   if (braces) return braces;
+  const all = allPositional(word, scope);
+  if (all) return all;
   const value = evaluateWord(word, scope);
   const unquoted = word.parts?.some(
-    (part) => part.type === 'SimpleExpansion' || part.type === 'ParameterExpansion',
+    (part) =>
+      part.type === 'SimpleExpansion' ||
+      part.type === 'ParameterExpansion' ||
+      part.type === 'CommandExpansion',
   );
   if (!unquoted || value.dynamic) return [value];
   if (scope.vars.has('IFS')) {
@@ -586,6 +614,27 @@ export function splitWord(word: Word, scope: Scope): WordValue[] {
   }
   const parts = value.text.split(/[ \t\n]+/).filter(Boolean);
   return parts.length <= 1 ? [value] : parts.map((text) => ({ ...value, text }));
+}
+
+/** `"$@"` (and `$@`, `$*`, `${@}`): one word per positional parameter, when they are known. */
+function allPositional(word: Word, scope: Scope): WordValue[] | undefined {
+  let parts = word.parts ?? [];
+  if (parts.length === 1 && parts[0]!.type === 'DoubleQuoted')
+    parts = (parts[0] as { parts: typeof parts }).parts;
+  if (parts.length !== 1) return undefined;
+  const part = parts[0]!;
+  const name =
+    part.type === 'SimpleExpansion'
+      ? part.text.slice(1)
+      : part.type === 'ParameterExpansion' && !part.operation && !part.prefix && !part.index
+        ? part.parameter
+        : undefined;
+  if ((name !== '@' && name !== '*') || !scope.positional) return undefined;
+  return scope.positional.map((text) =>
+    text === undefined
+      ? { text: word.text, dynamic: true, glob: false }
+      : { text, dynamic: false, glob: false },
+  );
 }
 
 function hereString(item: HereString, context: Context): Context['stdin'] {
@@ -607,15 +656,8 @@ function producedText(command: Command, context: Context): Context['stdin'] {
   if (args.some((arg) => arg.dynamic)) return { from };
   if (name && producesNothing([{ text: name, dynamic: false, glob: false }, ...args], undefined))
     return { text: '', from };
-  if (name === 'echo')
-    return {
-      text: `${args
-        .filter((a, i) => !(i === 0 && /^-[neE]+$/.test(a.text)))
-        .map((a) => a.text)
-        .join(' ')}\n`,
-      from,
-    };
-  if (name === 'printf' && args.length === 1) return { text: args[0]!.text.replace(/\\n/g, '\n'), from };
+  const printed = name ? printedText(name, args) : undefined;
+  if (printed !== undefined) return { text: printed, from };
   if (name === 'cat' && args.length === 0) {
     const heredoc = command.suffix.find((item): item is HereDoc => item.type === 'HereDoc');
     if (heredoc) return { text: heredoc.body.text, from: 'cat <<heredoc' };

@@ -1,7 +1,7 @@
 // What file commands do to files: rm, shred, truncate, dd, cp, mv, tee, touch, sed -i, chmod...
 // and the few irreversible infrastructure commands, as operations the rules judge.
 import { dirname, resolve } from 'node:path';
-import { type Context, producesNothing, resolveTarget } from './analyze.js';
+import { type Context, everythingUnder, producesNothing, resolveTarget } from './analyze.js';
 import type { Operation, Target } from './types.js';
 import type { WordValue } from './words.js';
 
@@ -39,7 +39,11 @@ export function fileOperations(name: string, args: WordValue[], context: Context
         ? [
             {
               kind: 'delete',
-              targets: operands.map((o) => target({ ...o, glob: o.glob || /[*?[{]/.test(o.text) })),
+              targets: operands.map((o) =>
+                /[*?[{]/.test(o.text)
+                  ? target({ ...o, glob: true, globOptions: { globstar: true } })
+                  : target(o),
+              ),
               recursive: true,
               via,
             },
@@ -94,7 +98,7 @@ export function fileOperations(name: string, args: WordValue[], context: Context
         return [
           {
             kind: 'write',
-            target: target({ ...args[into + 1]!, text: `${args[into + 1]!.text}/**`, glob: true }),
+            target: everythingUnder(args[into + 1]!, cwd),
             mode: 'overwrite',
             via,
           },
@@ -413,9 +417,6 @@ function extract(name: string, args: WordValue[], context: Context): Operation[]
     else if (name === '7z' && text.startsWith('-o')) dir = { ...args[i]!, text: text.slice(2) };
   }
   dir ??= { text: '.', dynamic: false, glob: false };
-  const into = resolveTarget(
-    { ...dir, text: `${dir.text.replace(/\/$/, '')}/**`, glob: true },
-    context.scope.cwd,
-  );
+  const into = everythingUnder(dir, context.scope.cwd);
   return [{ kind: 'write', target: into, mode: 'overwrite', via: `${name} into ${dir.text}` }];
 }

@@ -3,7 +3,7 @@
 // The rules read the result; this module only parses.
 import { isAbsolute, resolve } from 'node:path';
 import { configWrite } from '../rules/git-args.js';
-import { analyzeScript, type Context, resolveTarget } from './analyze.js';
+import { ANY_FILE, analyzeScript, type Context, resolveTarget } from './analyze.js';
 import type { Operation } from './types.js';
 import type { WordValue } from './words.js';
 
@@ -84,8 +84,11 @@ export function analyzeGit(args: WordValue[], context: Context, env: Record<stri
 /** What git subcommands do to files in the work tree: rm, mv, checkout/restore of paths. */
 function fileEffects(rest: string[], cwd: string): Operation[] {
   const [command, ...args] = rest;
+  // Pathspecs: git matches `*` across folders and dot files alike.
   const target = (path: string) =>
-    resolveTarget({ text: path, dynamic: false, glob: /[*?[]/.test(path) }, cwd);
+    /[*?[]/.test(path)
+      ? resolveTarget({ text: path, dynamic: false, glob: true, globOptions: ANY_FILE }, cwd)
+      : resolveTarget({ text: path, dynamic: false, glob: false }, cwd);
   const dash = args.indexOf('--');
   const words = (dash === -1 ? args : args.slice(0, dash)).filter((arg) => !arg.startsWith('-'));
   const paths = dash === -1 ? [] : args.slice(dash + 1);

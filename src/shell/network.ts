@@ -2,7 +2,7 @@
 // somewhere else and cannot be undone (crontab -r, deleting repositories, releases and refs through
 // gh): as operations the rules judge.
 import { basename } from 'node:path';
-import { type Context, resolveTarget } from './analyze.js';
+import { type Context, everythingUnder, resolveTarget } from './analyze.js';
 import type { Operation } from './types.js';
 import type { WordValue } from './words.js';
 
@@ -102,10 +102,7 @@ function rsync(args: WordValue[], context: Context): Operation[] {
   if (operands.length < 2) return [];
   const destination = operands[operands.length - 1]!;
   if (/^[^/]*:/.test(destination.text)) return [];
-  const into = resolveTarget(
-    { ...destination, text: `${destination.text.replace(/\/$/, '')}/**`, glob: true },
-    context.scope.cwd,
-  );
+  const into = everythingUnder(destination, context.scope.cwd);
   const operations: Operation[] = [{ kind: 'write', target: into, mode: 'overwrite', via: 'rsync' }];
   if (args.some((arg) => arg.text.startsWith('--delete')))
     operations.push({

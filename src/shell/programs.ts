@@ -3,7 +3,14 @@
 // interpreters' one-liners are read for the calls that delete files or run shell commands; file
 // commands become delete/write/move/chmod operations; git is taken apart in git.ts.
 import { basename, join, posix } from 'node:path';
-import { analyzeScript, type Context, resolveTarget, shebangLanguage, UNKNOWN_DIRECTORY } from './analyze.js';
+import {
+  ANY_FILE,
+  analyzeScript,
+  type Context,
+  resolveTarget,
+  shebangLanguage,
+  UNKNOWN_DIRECTORY,
+} from './analyze.js';
 import { patchOperations } from './apply-patch.js';
 import { fileOperations } from './files.js';
 import { analyzeGit } from './git.js';
@@ -278,15 +285,14 @@ export function analyzeProgram(words: WordValue[], context: Context, env: Record
     case 'pushd': {
       const to = args.find((arg) => !arg.text.startsWith('-') || arg.text === '-');
       // A destination the analysis cannot know makes every relative path after it unknown too.
-      // With CDPATH set, a relative name may be found in any folder it lists.
-      const cdpath = env.CDPATH ?? context.scope.vars.get('CDPATH') ?? context.scope.env.CDPATH;
       if (!to) context.scope.cwd = context.scope.env.HOME ?? '/';
       else if (to.dynamic || to.text === '-') context.scope.cwd = UNKNOWN_DIRECTORY;
-      else if ((cdpath || context.scope.vars.has('CDPATH')) && !/^\.{0,2}\//.test(to.text))
-        context.scope.cwd = UNKNOWN_DIRECTORY;
-      else context.scope.cwd = resolveTarget(to, context.scope.cwd).path ?? UNKNOWN_DIRECTORY;
+      else context.scope.cwd = cdDestination(to, env, context);
       return;
     }
+    case 'popd':
+      context.scope.cwd = UNKNOWN_DIRECTORY;
+      return;
     case 'export':
     case 'declare':
     case 'typeset':
@@ -327,7 +333,7 @@ export function analyzeProgram(words: WordValue[], context: Context, env: Record
         });
       return nested(args.map((a) => a.text).join(' '), context, 'eval');
     case 'xargs':
-      return analyzeXargs(args, inner);
+      return analyzeXargs(args, context, inner);
     case 'parallel':
       return analyzeParallel(args, context, inner);
     case 'busybox':
@@ -367,6 +373,15 @@ export function analyzeProgram(words: WordValue[], context: Context, env: Record
         return nested(args[0].text, context, 'trap');
       }
       return;
+    case 'shopt':
+    case 'set':
+      return setShellOptions(name, args, context);
+    case 'shift': {
+      const count = Number(args[0]?.text ?? 1);
+      const list = context.scope.positional;
+      if (list) context.scope.positional = Number.isInteger(count) ? list.slice(count) : undefined;
+      return;
+    }
     case 'alias':
       for (const arg of args) {
         const definition = /^([^=\s]+)=(.*)$/s.exec(arg.text);
@@ -411,6 +426,52 @@ export function analyzeProgram(words: WordValue[], context: Context, env: Record
     return analyzeInterpreter(name, args, context);
   }
   context.operations.push(...fileOperations(name, args, context), ...networkOperations(name, args, context));
+}
+
+/**
+ * Where `cd name` lands. With CDPATH set, bash looks for a relative name (not `/x`, `./x`, `../x`)
+ * in each folder it lists before the current one: the first listed folder other than the current
+ * one is taken, the place a name found there would lead.
+ */
+function cdDestination(to: WordValue, env: Record<string, string>, context: Context): string {
+  const cwd = context.scope.cwd;
+  const direct = resolveTarget(to, cwd).path ?? UNKNOWN_DIRECTORY;
+  if (/^(\/|\.\.?(\/|$))/.test(to.text)) return direct;
+  const cdpath = env.CDPATH ?? (context.scope.vars.has('CDPATH') ? context.scope.vars.get('CDPATH') : '');
+  if (cdpath === undefined) return UNKNOWN_DIRECTORY;
+  const listed = cdpath.split(':').find((entry) => entry !== '' && entry !== '.');
+  if (listed === undefined || cwd === UNKNOWN_DIRECTORY) return direct;
+  return resolveTarget({ text: `${listed}/${to.text}`, dynamic: false, glob: false }, cwd).path ?? direct;
+}
+
+/** Shell options that change pathname expansion, and `set --` positional parameters. */
+const SHOPT = new Set(['dotglob', 'extglob', 'globstar', 'nocaseglob', 'nullglob', 'failglob']);
+
+function setShellOptions(name: string, args: WordValue[], context: Context): void {
+  const scope = context.scope;
+  scope.shopt ??= new Set();
+  const options = scope.shopt;
+  if (name === 'shopt') {
+    const on = args.some((arg) => arg.text === '-s');
+    const off = args.some((arg) => arg.text === '-u');
+    if (on === off) return;
+    for (const arg of args) if (SHOPT.has(arg.text)) on ? options.add(arg.text) : options.delete(arg.text);
+    return;
+  }
+  for (let i = 0; i < args.length; i++) {
+    const text = args[i]!.text;
+    if (text === '--' || !/^[-+]/.test(text)) {
+      // `set -- a b c`: the positional parameters from here on.
+      scope.positional = args
+        .slice(text === '--' ? i + 1 : i)
+        .map((arg) => (arg.dynamic ? undefined : arg.text));
+      return;
+    }
+    const flag = /^([-+])[a-zA-Z]*f/.exec(text);
+    if (flag) flag[1] === '-' ? options.add('noglob') : options.delete('noglob');
+    if (/^[-+]o$/.test(text) && args[i + 1]?.text === 'noglob')
+      text === '-o' ? options.add('noglob') : options.delete('noglob');
+  }
 }
 
 function nested(text: string, context: Context, via: string): void {
@@ -462,7 +523,7 @@ function analyzeEnv(
   inner(args.slice(i), extra);
 }
 
-function analyzeXargs(args: WordValue[], inner: (rest: WordValue[]) => void): void {
+function analyzeXargs(args: WordValue[], context: Context, inner: (rest: WordValue[]) => void): void {
   const valued = new Set([
     '-a',
     '-E',
@@ -483,17 +544,40 @@ function analyzeXargs(args: WordValue[], inner: (rest: WordValue[]) => void): vo
   ]);
   let i = 0;
   let replace: string | undefined;
+  let delimiter: string | undefined;
   for (; i < args.length; i++) {
     const text = args[i]!.text;
     if (!text.startsWith('-')) break;
     if (text === '-I' || text === '--replace') replace = args[i + 1]?.text;
     else if (text.startsWith('-I') && text.length > 2) replace = text.slice(2);
+    if (text === '-0' || text === '--null') delimiter = '\0';
+    if (text === '-d' || text === '--delimiter') delimiter = args[i + 1]?.text.replace(/^\\n$/, '\n');
     if (valued.has(text)) i++;
   }
+  const command = args.slice(i);
+  const input = context.stdin?.text;
+  if (input !== undefined && !args.some((arg) => arg.text === '-a' || arg.text === '--arg-file')) {
+    // The input is known (`echo --hard | xargs git reset`): the words it appends are known too.
+    const items =
+      delimiter !== undefined
+        ? input.split(delimiter).filter(Boolean)
+        : replace
+          ? input.split('\n').filter((line) => line.trim())
+          : (input.match(/'[^']*'|"[^"]*"|[^\s'"]+/g) ?? []).map((item) => item.replace(/^['"]|['"]$/g, ''));
+    const known = (text: string): WordValue => ({ text, dynamic: false, glob: false });
+    const base = command.length ? command : [literal('echo')];
+    if (replace)
+      for (const item of items.slice(0, 16))
+        inner(
+          base.map((arg) => (arg.text.includes(replace) ? known(arg.text.split(replace).join(item)) : arg)),
+        );
+    else inner([...base, ...items.map(known)]);
+    return;
+  }
   // The arguments xargs appends come from its input, which the analysis does not know.
-  const rest = args
-    .slice(i)
-    .map((arg) => (replace && arg.text.includes(replace) ? { ...arg, dynamic: true } : arg));
+  const rest = command.map((arg) =>
+    replace && arg.text.includes(replace) ? { ...arg, dynamic: true } : arg,
+  );
   inner(rest.length ? [...rest, { text: '<input>', dynamic: true, glob: false }] : [literal('echo')]);
 }
 
@@ -538,7 +622,12 @@ function analyzeFind(args: WordValue[], context: Context, inner: (rest: WordValu
       narrowed
         ? names.map(({ pattern, path }) =>
             resolveTarget(
-              { text: path ? pattern : posix.join(root, '**', pattern), dynamic: false, glob: true },
+              {
+                text: path ? pattern : posix.join(root, '**', pattern),
+                dynamic: false,
+                glob: true,
+                globOptions: ANY_FILE,
+              },
               context.scope.cwd,
             ),
           )

@@ -1,4 +1,5 @@
 // What the shell analysis turns a command line into: plain operations the command rules judge.
+import type { GlobOptions } from './glob.js';
 
 /** A path an operation touches, as far as the analysis could resolve it. */
 export interface Target {
@@ -8,6 +9,8 @@ export interface Target {
   path?: string;
   /** The word has an unexpanded glob (`*`, `?`, `[...]`). */
   glob: boolean;
+  /** How the glob is matched when not bash's defaults (dotglob, globstar, a program's own flavour). */
+  globOptions?: GlobOptions;
   /** Part of the word comes from something the analysis cannot know ($VAR, $(...)). */
   dynamic: boolean;
 }

@@ -74,5 +74,5 @@ describe('held-out adversarial set', () => {
     console.log(report);
     expect(recall, report).toBeGreaterThanOrEqual(0.95);
     expect(falsePositives, report).toBeLessThanOrEqual(0.02);
-  });
+  }, 240_000);
 });
