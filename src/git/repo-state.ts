@@ -118,6 +118,30 @@ export function gatherFacts(
           facts.merged.set(name, merged);
         }
       }
+      // `checkout -B name [start]`, `switch -C name [start]`: is the branch already in its new start?
+      if (
+        (command === 'checkout' || command === 'switch') &&
+        rest.some((arg) => /^-[a-zA-Z]*[BC]/.test(arg) || arg === '--force-create')
+      ) {
+        const [name, start = 'HEAD'] = rest.filter((arg) => !arg.startsWith('-'));
+        if (name)
+          facts.merged.set(
+            name,
+            git(['merge-base', '--is-ancestor', name, start], { cwd: root, okStatus: [1, 128] }).status === 0,
+          );
+      }
+      if (command === 'clean' && rest.some((arg) => /^-[a-zA-Z]*X/.test(arg))) {
+        // What `git clean -X` would delete, listed by a dry run.
+        const dash = rest.indexOf('--');
+        const paths = dash === -1 ? rest.filter((arg) => !arg.startsWith('-')) : rest.slice(dash + 1);
+        const folders = rest.some((arg) => /^-[a-zA-Z]*d/.test(arg)) ? ['-d'] : [];
+        facts.cleaned = git(['clean', '-n', ...folders, '-X', '--', ...paths], {
+          cwd: root,
+          okStatus: [1, 128],
+        })
+          .stdout.split('\n')
+          .flatMap((line) => (line.startsWith('Would remove ') ? [line.slice(13)] : []));
+      }
       if (command === 'checkout' || command === 'switch' || command === 'branch') {
         for (const name of rest.filter((arg) => !arg.startsWith('-'))) {
           if (

@@ -29,6 +29,8 @@ export interface CommandFacts {
   merged: Map<string, boolean>;
   /** Names that are refs (to tell `git checkout <branch>` from `git checkout <file>`). */
   refs: Set<string>;
+  /** What `git clean -X` would delete (its dry run), when a command cleans ignored files. */
+  cleaned?: string[];
 }
 
 export type Place = 'outside' | 'temp' | 'project-root' | 'git-dir' | 'project';
@@ -83,4 +85,13 @@ export function shown(target: Target, facts: CommandFacts): string {
 
 export function list(items: string[], max = 3): string {
   return items.slice(0, max).join(', ') + (items.length > max ? ` and ${items.length - max} more` : '');
+}
+
+/** Build output, dependencies and caches: what a build or an install makes again. */
+const REGENERABLE =
+  /(^|\/)(node_modules|dist|build|out|coverage|target|\.cache|\.next|\.nuxt|\.turbo|\.parcel-cache|\.svelte-kit|__pycache__|\.pytest_cache|\.mypy_cache|\.ruff_cache|\.tox|\.nyc_output|\.gradle|tmp|\.husky\/_)(\/|$)|\.(pyc|pyo|o|class|log|tsbuildinfo)$|(^|\/)\.eslintcache$/;
+
+/** A path (relative to the root) a build, test run or install writes again. */
+export function regenerable(path: string): boolean {
+  return REGENERABLE.test(path);
 }

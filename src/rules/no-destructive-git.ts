@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import type { RuleReport } from '../types.js';
-import type { CommandFacts } from './command-facts.js';
+import { type CommandFacts, regenerable } from './command-facts.js';
 import { configWrite, type GitArgs, gitOperations, parseGitArgs } from './git-args.js';
 import type { CheckCommand, RuleMeta } from './rule.js';
 
@@ -38,6 +38,8 @@ function judge(
 ): RuleReport | undefined {
   const { command, long, short, positional, paths } = git;
   const dirty = loses(facts, options, facts.dirty);
+  // `--help` shows the manual and runs nothing.
+  if (long.has('help')) return undefined;
   switch (command) {
     case 'update-ref':
       return long.has('stdin') || positional.length > 0 || short.has('d')
@@ -95,10 +97,7 @@ function judge(
     }
     case 'checkout': {
       if (short.has('b') || long.has('orphan') || long.has('detach')) return undefined;
-      if (short.has('B'))
-        return options.allowLocalRewrite
-          ? undefined
-          : { message: `\`${text}\` resets a branch, dropping its commits.` };
+      if (short.has('B')) return resetBranch(text, positional, options, facts);
       const overwrite =
         short.has('f') ||
         long.has('force') ||
@@ -130,8 +129,7 @@ function judge(
         return dirty
           ? { message: `\`${text}\` discards local changes while switching.`, alternative: STASH_FIRST }
           : undefined;
-      if (short.has('C') || long.has('force-create'))
-        return options.allowLocalRewrite ? undefined : { message: `\`${text}\` resets a branch.` };
+      if (short.has('C') || long.has('force-create')) return resetBranch(text, positional, options, facts);
       return undefined;
     case 'clean': {
       if (short.has('n') || long.has('dry-run') || short.has('i') || long.has('interactive'))
@@ -140,13 +138,18 @@ function judge(
         ([key, value]) => key === 'clean.requireforce' && /^(false|no|off|0)$/i.test(value),
       );
       if (!short.has('f') && !long.has('force') && !forceOff) return undefined;
-      if (short.has('X') && !short.has('x'))
-        return options.allowCleanIgnored
-          ? undefined
-          : {
-              message: `\`${text}\` deletes every ignored file, local settings and secrets included.`,
-              alternative: 'Delete the build folders by name.',
-            };
+      if (short.has('X') && !short.has('x')) {
+        if (options.allowCleanIgnored) return undefined;
+        // Only build output and caches, which the next build or install makes again, may go.
+        const kept = facts.cleaned?.filter((path) => !regenerable(path));
+        if (kept && kept.length === 0 && options.useRepositoryState) return undefined;
+        return {
+          message: kept?.length
+            ? `\`${text}\` deletes ignored files that are not build output: ${kept.slice(0, 3).join(', ')}${kept.length > 3 ? ` and ${kept.length - 3} more` : ''}.`
+            : `\`${text}\` deletes every ignored file, local settings and secrets included.`,
+          alternative: 'Delete the build folders by name.',
+        };
+      }
       return short.has('x') || loses(facts, options, facts.untracked)
         ? {
             message: `\`${text}\` deletes untracked files that exist nowhere else.`,
@@ -227,6 +230,27 @@ function judge(
     default:
       return undefined;
   }
+}
+
+/**
+ * `checkout -B name [start]`, `switch -C name [start]`: creating a branch is fine, and so is moving
+ * one whose commits are all in the new start; moving one that has commits of its own drops them.
+ */
+function resetBranch(
+  text: string,
+  positional: string[],
+  options: Options,
+  facts: CommandFacts,
+): RuleReport | undefined {
+  if (!options.allowLocalRewrite) return { message: `\`${text}\` resets a branch, dropping its commits.` };
+  const name = positional[0];
+  if (!name) return undefined;
+  const exists = facts.refs.has(name) || loses(facts, options, false);
+  if (!exists || facts.merged.get(name) === true) return undefined;
+  return {
+    message: `\`${text}\` moves the existing branch ${name} to ${positional[1] ?? 'HEAD'}, dropping its commits.`,
+    alternative: `Create a new branch instead (\`git switch -c <new>\`), or merge into ${name}.`,
+  };
 }
 
 export const checkCommand: CheckCommand<Options> = (operations, options, facts) =>

@@ -4,7 +4,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { configWrite } from '../rules/git-args.js';
 import { ANY_FILE, analyzeScript, type Context, resolveTarget } from './analyze.js';
-import type { Operation } from './types.js';
+import type { Operation, Target } from './types.js';
 import type { WordValue } from './words.js';
 
 /** Global options that take the next word as their value. */
@@ -77,7 +77,19 @@ export function analyzeGit(args: WordValue[], context: Context, env: Record<stri
   const operations: Operation[] = [{ kind: 'git', args: rest, config, cwd, env, via: 'git' }];
   for (const command of commandsGitRuns(rest, config, lookup))
     analyzeScript(command.text, { ...context, operations, depth: context.depth + 1, stdin: undefined });
-  operations.push(...fileEffects(rest, cwd));
+  // Paths from `$(...)` (`git rm $(git ls-files src)`): many files, known only when it runs.
+  const computed = new Set(
+    args.filter((arg) => arg.dynamic && /\$\(|`/.test(arg.text)).map((arg) => arg.text),
+  );
+  for (const operation of fileEffects(rest, cwd)) {
+    if (operation.kind === 'delete' && operation.targets.some((target) => computed.has(target.raw))) {
+      operation.bulk = true;
+      operation.targets = operation.targets.map((target) =>
+        computed.has(target.raw) ? { raw: target.raw, glob: false, dynamic: true } : target,
+      );
+    }
+    operations.push(operation);
+  }
   return operations;
 }
 
@@ -92,6 +104,14 @@ function fileEffects(rest: string[], cwd: string): Operation[] {
   const dash = args.indexOf('--');
   const words = (dash === -1 ? args : args.slice(0, dash)).filter((arg) => !arg.startsWith('-'));
   const paths = dash === -1 ? [] : args.slice(dash + 1);
+  const options = dash === -1 ? args : args.slice(0, dash);
+  // `--help` shows the manual; `-n`/`--dry-run` of rm and mv only list what would happen.
+  if (options.includes('--help')) return [];
+  if (
+    (command === 'rm' || command === 'mv') &&
+    options.some((arg) => arg === '--dry-run' || /^-[a-zA-Z]*n/.test(arg))
+  )
+    return [];
   switch (command) {
     case 'rm': {
       if (args.includes('--cached')) return [];
@@ -115,26 +135,40 @@ function fileEffects(rest: string[], cwd: string): Operation[] {
       ];
     }
     case 'checkout':
-    case 'restore': {
-      // `git checkout <rev> -- <paths>`, `git restore --source=<rev> <paths>`: the paths are rewritten.
-      if (
-        command === 'restore' &&
-        (args.includes('--staged') || args.includes('-S')) &&
-        !args.includes('--worktree') &&
-        !args.includes('-W')
-      )
-        return [];
-      const named = command === 'restore' ? [...words, ...paths] : paths;
-      return named.map((path) => ({
-        kind: 'write',
-        target: target(path),
-        mode: 'overwrite',
-        via: `git ${command}`,
-      }));
-    }
+    case 'restore':
+      return pathWrites(command, words, paths, args, target);
     default:
       return [];
   }
+}
+
+/** `git checkout <rev> -- <paths>`, `git restore --source=<rev> <paths>`: the paths are rewritten. */
+function pathWrites(
+  command: string,
+  words: string[],
+  paths: string[],
+  args: string[],
+  target: (path: string) => Target,
+): Operation[] {
+  if (
+    command === 'restore' &&
+    (args.includes('--staged') || args.includes('-S')) &&
+    !args.includes('--worktree') &&
+    !args.includes('-W')
+  )
+    return [];
+  const named = command === 'restore' ? [...words, ...paths] : paths;
+  return named.map((path) => ({
+    kind: 'write',
+    target: target(path),
+    mode: 'overwrite',
+    via: `git ${command}`,
+  }));
+}
+
+/** A word as the shell would need it quoted to stay one word. */
+function shellQuote(word: string): string {
+  return /^[\w./=:@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /** Variables whose value git runs as a shell command. */
@@ -221,12 +255,13 @@ function commandsGitRuns(
       else if (arg.startsWith('--exec=')) commands.push({ text: arg.slice(7), via: 'git rebase --exec' });
     });
   if (command === 'bisect' && args[0] === 'run')
-    commands.push({ text: args.slice(1).join(' '), via: 'git bisect run' });
+    commands.push({ text: args.slice(1).map(shellQuote).join(' '), via: 'git bisect run' });
   if (command === 'submodule' && args.includes('foreach'))
     commands.push({
       text: args
         .slice(args.indexOf('foreach') + 1)
         .filter((arg) => !arg.startsWith('-'))
+        .map((arg, _, all) => (all.length === 1 ? arg : shellQuote(arg)))
         .join(' '),
       via: 'git submodule foreach',
     });

@@ -78,7 +78,8 @@ describe('beyond the corpus, under the recommended preset', () => {
     ['echo "unterminated', 'shell'],
     ['ls )', 'shell'],
     [`${'bash -c "'.repeat(1)}${"sh -c 'eval ".repeat(1)}ls'"`, null],
-    ['$(printf rm) -rf /opt', 'contain'],
+    ['$(printf rm) -rf /opt', 'no-mass-deletion'],
+    ['$(cat cmd.txt) -rf /opt', 'contain'],
     ['AGENTPOLICY_PROFILE=loose git commit -m x', 'no-hook-bypass'],
     ['echo "base64 -d | sh"', null],
     ['grep -rn "rm -rf" .', null],
@@ -131,7 +132,7 @@ describe('corpus entries whose answer depends on the policy', () => {
     ['find -delete of generated files', {}, 'find . -name "*.pyc" -delete', 'allow'],
     ['find -delete of tracked sources', {}, 'find . -name "*.ts" -delete', 'deny'],
     ['find -exec rm per match', {}, "find . -name '*.orig' -exec rm {} \\;", 'allow'],
-    ['git clean -X, default', {}, 'git clean -fdX', 'deny'],
+    ['git clean -X, default, only build output ignored', {}, 'git clean -fdX', 'allow'],
     [
       'git clean -X, allowed',
       { rules: { 'no-destructive-git': ['error', { allowCleanIgnored: true }] } },
