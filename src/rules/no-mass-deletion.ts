@@ -1,7 +1,15 @@
 import * as v from 'valibot';
 import type { Operation, Target } from '../shell/types.js';
 import type { RuleReport } from '../types.js';
-import { type CommandFacts, list, placeOf, projectPath, shown, trackedFilesOf } from './command-facts.js';
+import {
+  type CommandFacts,
+  list,
+  placeOf,
+  projectPath,
+  regenerable,
+  shown,
+  trackedFilesOf,
+} from './command-facts.js';
 import type { CheckCommand, RuleMeta } from './rule.js';
 
 export const meta = {
@@ -77,6 +85,7 @@ function checkMove(operation: Extract<Operation, { kind: 'move' }>, facts: Comma
         alternative: 'Copy what you need instead, or delete single files with `git rm`.',
       });
     else if (
+      !operation.keep &&
       operation.from.length === 1 &&
       !from.glob &&
       to.path !== from.path &&
@@ -120,7 +129,24 @@ export const checkCommand: CheckCommand<Options> = (operations, _options, facts)
             message: `\`${operation.via}\` writes ${target.path}, outside the project.`,
             alternative: 'Write inside the project or a temporary directory.',
           });
-        else if (operation.mode === 'destroy' && place !== 'temp' && facts.existing.has(target.path)) {
+        else if (
+          operation.from?.path &&
+          operation.from.path !== target.path &&
+          place !== 'temp' &&
+          facts.existing.has(target.path) &&
+          facts.trackedUnder.has(projectPath(target, facts) ?? '')
+        )
+          reports.push({
+            message: `\`${operation.via}\` replaces ${shown(target, facts)} with ${shown(operation.from, facts)}, destroying its content.`,
+            alternative: 'Edit the file instead, or copy to a new name.',
+          });
+        else if (
+          operation.mode === 'destroy' &&
+          place !== 'temp' &&
+          facts.existing.has(target.path) &&
+          // Ignored output (`: > coverage/lcov.info`) is written again by the next run.
+          !(facts.ignored.has(target.path) && regenerable(projectPath(target, facts) ?? ''))
+        ) {
           reports.push({
             message: `\`${operation.via}\` destroys the content of ${shown(target, facts)}.`,
             alternative:

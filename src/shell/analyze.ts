@@ -3,7 +3,7 @@
 // tracking `cd`, variables set earlier in the line and what each pipe feeds; each simple command is
 // then resolved to the program that really runs (wrappers and nested shells taken off) and turned
 // into operations. The analysis never runs anything.
-import { isAbsolute, normalize, resolve } from 'node:path';
+import { basename, isAbsolute, normalize, resolve } from 'node:path';
 import type { Command, HereDoc, HereString, ParsedScript, Statement, Word } from 'unbash';
 import { parse } from 'unbash';
 import { analyzeInterpreterCode, INTERPRETERS } from './interpreters.js';
@@ -40,6 +40,8 @@ export interface LineState {
   aliases: Map<string, string>;
   /** git aliases defined earlier in the line (`git config alias.x ...`). */
   gitAliases: Map<string, string>;
+  /** Files written by a command that names the policy key: moved onto package.json, they set it. */
+  keyed?: Set<string>;
 }
 
 export function newContext(cwd: string, env: Record<string, string | undefined>, depth = 0): Context {
@@ -369,12 +371,16 @@ function walkCommand(command: Command, context: Context): void {
   const words: Word[] = [];
   const local = new Map<string, string | undefined>();
   let stdin = context.stdin;
+  /** Files fed to the command with `<`: a `> f` on the same file empties it first. */
+  const inputs: string[] = [];
   const redirect = (item: Command['redirects'][number]) => {
     // `< file` feeds the command a file: known to be empty only for /dev/null.
     if (item.type === 'Redirect' && item.operator === '<' && item.target) {
       const value = evaluateWord(item.target, context.scope);
       stdin =
         value.text === '/dev/null' ? { text: '', from: '/dev/null' } : { from: `the file ${value.text}` };
+      const path = value.dynamic ? undefined : resolveTarget(value, context.scope.cwd).path;
+      if (path) inputs.push(path);
     }
     walkRedirect(item, context, 'redirect');
   };
@@ -450,6 +456,7 @@ function walkCommand(command: Command, context: Context): void {
     const target = resolveTarget(value, context.scope.cwd);
     return target.path ? [target.path] : [];
   });
+  reads.push(...inputs);
   const sameFile = (path: string | undefined) =>
     path !== undefined && (reads.includes(path) || context.pipeReads?.has(path) === true);
   if (producesNothing(values, stdin)) destroyWrites(redirects);
@@ -495,12 +502,15 @@ function walkCommand(command: Command, context: Context): void {
   }
   const start = context.operations.length;
   analyzeProgram(values, { ...context, stdin, scope: context.scope }, env);
+  context.operations.push(...markPolicyKey(context.operations.slice(before), values, stdin, context.line));
   for (const operation of context.operations.slice(start)) {
     if (operation.kind === 'delete' && context.loop) operation.bulk = true;
     if (
       operation.kind === 'write' &&
       operation.target.path &&
-      !context.line.written.has(operation.target.path)
+      !context.line.written.has(operation.target.path) &&
+      // `npm pkg set version=2.0.0` leaves package.json's scripts as they are on disk.
+      !(operation.keys?.length && !operation.keys.includes('scripts'))
     )
       context.line.written.set(operation.target.path, operation.mode === 'create' ? '' : undefined);
     if (operation.kind === 'move' && operation.to.path) {
@@ -511,6 +521,36 @@ function walkCommand(command: Command, context: Context): void {
       );
     }
   }
+}
+
+/**
+ * package.json's `agentpolicy` key is a policy source. A command that names it and writes
+ * package.json (`node -e "p.agentpolicy=...; writeFileSync('package.json', ...)"`) sets it; so does
+ * moving onto package.json a file such a command wrote (`jq '.agentpolicy=...' > /tmp/p && mv`).
+ */
+function markPolicyKey(
+  operations: Operation[],
+  values: WordValue[],
+  stdin: Context['stdin'],
+  line: LineState,
+): Operation[] {
+  const added: Operation[] = [];
+  const names =
+    values.some((value) => /agentpolicy/i.test(value.text)) || /agentpolicy/i.test(stdin?.text ?? '');
+  for (const operation of operations) {
+    if (operation.kind !== 'write' && operation.kind !== 'move') continue;
+    const to = operation.kind === 'write' ? operation.target : operation.to;
+    const from = operation.kind === 'write' ? (operation.from ? [operation.from] : []) : operation.from;
+    const keyed = names || from.some((source) => source.path && line.keyed?.has(source.path));
+    if (!keyed || !to.path) continue;
+    line.keyed ??= new Set();
+    line.keyed.add(to.path);
+    if (basename(to.path) !== 'package.json') continue;
+    if (operation.kind === 'write') operation.keys ??= ['agentpolicy'];
+    else
+      added.push({ kind: 'write', target: to, mode: 'overwrite', via: operation.via, keys: ['agentpolicy'] });
+  }
+  return added;
 }
 
 /**

@@ -25,6 +25,8 @@ export function fileOperations(name: string, args: WordValue[], context: Context
   const target = (value: WordValue) => resolveTarget(value, cwd);
   const { flags, operands } = flagsOf(args);
   const via = name;
+  // `rm -rf src --help`: GNU tools print their manual and do nothing else.
+  if (flags.has('help') || flags.has('version')) return [];
   switch (name) {
     case 'rimraf':
     case 'del':
@@ -32,6 +34,8 @@ export function fileOperations(name: string, args: WordValue[], context: Context
     case 'trash':
     case 'trash-put':
     case 'rmtrash':
+    case 'send2trash':
+    case 'gio-trash':
     case 'shx':
       if (name === 'shx') return args[0]?.text === 'rm' ? fileOperations('rm', args.slice(1), context) : [];
       // These take glob patterns themselves, quoted or not.
@@ -105,18 +109,72 @@ export function fileOperations(name: string, args: WordValue[], context: Context
         ];
       if (operands.length < 2) return [];
       const destination = operands[operands.length - 1]!;
-      const fromNull = operands
-        .slice(0, -1)
-        .some((operand) => operand.text === '/dev/null' || operand.text === '/dev/zero');
-      return [{ kind: 'write', target: target(destination), mode: fromNull ? 'destroy' : 'overwrite', via }];
+      const sources = operands.slice(0, -1);
+      const fromNull = sources.some(
+        (operand) => operand.text === '/dev/null' || operand.text === '/dev/zero',
+      );
+      // `cp -n`: an existing destination is left as it is.
+      if (keepsExisting(flags)) return [{ kind: 'write', target: target(destination), mode: 'create', via }];
+      return [
+        {
+          kind: 'write',
+          target: target(destination),
+          mode: fromNull ? 'destroy' : 'overwrite',
+          via,
+          ...(sources.length === 1 && !fromNull ? { from: target(sources[0]!) } : {}),
+        },
+      ];
     }
     case 'mv': {
+      // `mv -t DIR SRC...`: the destination comes first.
+      const into = args.findIndex((arg) => arg.text === '-t' || arg.text === '--target-directory');
+      const folder =
+        into !== -1
+          ? args[into + 1]
+          : args.find((arg) => arg.text.startsWith('--target-directory=')) && {
+              ...args.find((arg) => arg.text.startsWith('--target-directory='))!,
+              text: args.find((arg) => arg.text.startsWith('--target-directory='))!.text.slice(19),
+            };
+      const rest = into !== -1 ? operands.filter((operand) => operand !== args[into + 1]) : operands;
+      if (folder) {
+        const sources = rest.filter((operand) => !operand.text.startsWith('--target-directory='));
+        return sources.length
+          ? [
+              {
+                kind: 'move',
+                from: sources.map(target),
+                to: target({ ...folder, text: `${folder.text}/` }),
+                via,
+              },
+            ]
+          : [];
+      }
       if (operands.length < 2) return [];
       const destination = operands[operands.length - 1]!;
       const sources = operands.slice(0, -1).map(target);
       if (destination.text === '/dev/null')
         return [{ kind: 'delete', targets: sources, recursive: true, via: 'mv to /dev/null' }];
-      return [{ kind: 'move', from: sources, to: target(destination), via }];
+      return [
+        {
+          kind: 'move',
+          from: sources,
+          to: target(destination),
+          via,
+          ...(keepsExisting(flags) ? { keep: true } : {}),
+        },
+      ];
+    }
+    case 'fallocate': {
+      // Punching, collapsing or zeroing a range destroys what was there.
+      if (
+        !['p', 'c', 'z'].some((flag) => flags.has(flag)) &&
+        !['punch-hole', 'collapse-range', 'zero-range'].some((flag) => flags.has(flag))
+      )
+        return [];
+      const file = operands
+        .filter((operand, i) => i === operands.length - 1 || !/^\d/.test(operand.text))
+        .at(-1);
+      return file ? [{ kind: 'write', target: target(file), mode: 'destroy', via: `${name} (hole)` }] : [];
     }
     case 'tee':
     case 'sponge': {
@@ -181,12 +239,30 @@ export function fileOperations(name: string, args: WordValue[], context: Context
             via: 'awk -i inplace',
           }),
         ),
-        {
-          kind: 'opaque',
-          reason: 'awk -i inplace replaces files with what its program prints',
-          unseen: true,
-        },
+        // A program that prints every record (`{ gsub(...) } 1`) edits; any other replaces the file
+        // with what it prints, which only running it tells.
+        ...(operands[1] && !operands[1].dynamic && printsEveryRecord(operands[1].text)
+          ? []
+          : [
+              {
+                kind: 'opaque',
+                reason: 'awk -i inplace replaces files with what its program prints',
+                unseen: true,
+              } as const,
+            ]),
       ];
+    case 'yq': {
+      // `yq -i EXPR FILE...` edits the files in place.
+      if (!flags.has('i') && !flags.has('inplace')) return [];
+      const words = args.filter(
+        (arg, i) =>
+          !arg.text.startsWith('-') &&
+          !/^-(o|p|I|s|-output-format|-input-format|-indent)$/.test(args[i - 1]?.text ?? ''),
+      );
+      return words
+        .slice(1)
+        .map((file) => ({ kind: 'write', target: target(file), mode: 'modify', via: 'yq -i' }));
+    }
     case 'touch':
       return operands.map((operand) => ({ kind: 'write', target: target(operand), mode: 'create', via }));
     case 'sed':
@@ -241,6 +317,25 @@ export function fileOperations(name: string, args: WordValue[], context: Context
       if (name.startsWith('mkfs.')) return [{ kind: 'infra', what: `${name} (disk)` }];
       return [];
   }
+}
+
+/**
+ * An awk program whose last rule prints every record unchanged in number (`1`, `{ print }`) and
+ * that never skips, stops or redirects: an in-place edit, not a rewrite.
+ */
+function printsEveryRecord(program: string): boolean {
+  if (
+    /\b(next|nextfile|exit|getline|system|close)\b|[>|]|\bprintf?\b[^;}]*[>|]/.test(
+      program.replace(/"[^"]*"|\/[^/]*\//g, '""'),
+    )
+  )
+    return false;
+  return /(^|[};\s])1\s*;?\s*$|(^|[};\s])\{\s*print(\s+\$0)?\s*;?\s*\}\s*$/.test(program.trim());
+}
+
+/** `-n`, `--no-clobber`, `--update=none`: an existing destination is not replaced. */
+function keepsExisting(flags: Set<string>): boolean {
+  return flags.has('n') || flags.has('no-clobber');
 }
 
 /** The scripts of a sed or perl command line: `-e s`, `--expression=s`, or the first operand. */
@@ -314,7 +409,7 @@ function perlEmpties(code: string, printing: boolean): boolean {
 
 /** `sed -i` and `perl -i` edit files in place; some scripts empty them. */
 function inPlaceEdits(name: string, args: WordValue[], target: (value: WordValue) => Target): Operation[] {
-  const inPlace = args.some((arg) => /^-[a-zA-Z]*i/.test(arg.text) || arg.text.startsWith('--in-place'));
+  const inPlace = args.some((arg) => /^-[a-zA-Z0-9]*i/.test(arg.text) || arg.text.startsWith('--in-place'));
   if (!inPlace) return [];
   const { scripts, files } = scriptsOf(args);
   const quiet = args.some(
@@ -353,19 +448,30 @@ function link(args: WordValue[], operands: WordValue[], context: Context): Opera
   return [{ kind: 'write', target: linkTarget, mode: 'create', via: 'ln' }];
 }
 
+/** An editor command that deletes every line: `%d`, `1,$d`, ed's `,d`, `g/^/d`, `normal ggdG`. */
+const DELETE_ALL =
+  /^\s*:*\s*(?:(?:%|1\s*,\s*\$|0\s*,\s*\$|,)\s*d(?:e(?:l(?:e(?:t(?:e)?)?)?)?)?!?|g(?:lobal)?!?\/(?:\^|\$|\.\*|\^\.\*\$?)?\/\s*d(?:elete)?|%?\s*norm(?:al)?!?\s+ggdG)\s*$/;
+
+function shellEscape(name: string, command: string): Operation[] {
+  return [{ kind: 'opaque', reason: `${name} runs the shell command \`${command}\``, unseen: true }];
+}
+
 /** Editors: the files they open are edited; `-c '!cmd'` and `+'!cmd'` run shell commands. */
 function editor(name: string, args: WordValue[], context: Context): Operation[] {
   const operations: Operation[] = [];
+  const scripts: string[] = [];
   const files: WordValue[] = [];
   for (let i = 0; i < args.length; i++) {
     const text = args[i]!.text;
+    // `-c cmd`, and bundled with other flags (`ex -sc '%d|x'`).
     const command =
-      text === '-c' || text === '--cmd'
+      text === '-c' || text === '--cmd' || (/^-[a-zA-Z]+c$/.test(text) && name !== 'emacs' && name !== 'nano')
         ? args[++i]
         : text.startsWith('+')
           ? { ...args[i]!, text: text.slice(1) }
           : undefined;
     if (command) {
+      scripts.push(command.text);
       const bang = /(?:^|[|\s])(?:!|call\s+system\(|:!)(.*)$/.exec(command.text);
       if (bang || command.dynamic)
         operations.push({
@@ -378,11 +484,31 @@ function editor(name: string, args: WordValue[], context: Context): Operation[] 
     if (/^-[a-zA-Z]*[sS]$/.test(text) && (name === 'vim' || name === 'vi' || name === 'ex')) continue;
     if (!text.startsWith('-')) files.push(args[i]!);
   }
+  // ed and `ex -s` read their commands from standard input too.
+  if (
+    (name === 'ed' || name === 'red' || name === 'ex' || args.some((arg) => arg.text === '-s')) &&
+    context.stdin
+  ) {
+    if (context.stdin.text === undefined)
+      operations.push({
+        kind: 'opaque',
+        reason: `${name} runs commands only known when it runs`,
+        unseen: true,
+      });
+    else {
+      scripts.push(context.stdin.text);
+      for (const line of context.stdin.text.split('\n'))
+        if (/^\s*!/.test(line)) operations.push(...shellEscape(name, line.replace(/^\s*!/, '')));
+    }
+  }
+  const destroys = scripts.some((script) =>
+    script.split(/[|\n]/).some((command) => DELETE_ALL.test(command)),
+  );
   for (const file of files)
     operations.push({
       kind: 'write',
       target: resolveTarget(file, context.scope.cwd),
-      mode: 'modify',
+      mode: destroys ? 'destroy' : 'modify',
       via: name,
     });
   return operations;

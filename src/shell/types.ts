@@ -28,8 +28,11 @@ export type Operation =
       via: string;
       /** Top-level JSON keys the write sets, when known (`npm pkg set agentpolicy.x=y`). */
       keys?: string[];
+      /** The file whose content replaces the target's (`cp a b`). */
+      from?: Target;
     }
-  | { kind: 'move'; from: Target[]; to: Target; via: string }
+  /** `keep`: an existing destination is left as it is (`mv -n`). */
+  | { kind: 'move'; from: Target[]; to: Target; via: string; keep?: boolean }
   | { kind: 'chmod'; targets: Target[]; recursive: boolean; removesExecute: boolean; via: string }
   /** A git command: global options taken apart, `args` starting at the subcommand. */
   | {
