@@ -8,7 +8,16 @@ import type { Context } from './analyze.js';
 import { resolveTarget } from './analyze.js';
 import type { Operation } from './types.js';
 
-type Effect = 'delete' | 'delete-recursive' | 'write' | 'copy' | 'open' | 'move' | 'shell' | 'code';
+type Effect =
+  | 'delete'
+  | 'delete-recursive'
+  | 'write'
+  | 'truncate'
+  | 'copy'
+  | 'open'
+  | 'move'
+  | 'shell'
+  | 'code';
 
 export interface Language {
   name: string;
@@ -44,7 +53,7 @@ const PYTHON: Language = {
     ['copy2?', 'copy'],
     ['write_text', 'write'],
     ['write_bytes', 'write'],
-    ['truncate', 'write'],
+    ['truncate', 'truncate'],
     ['symlink(?:_to)?', 'write'],
     ['chmod', 'write'],
     ['open', 'open'],
@@ -95,7 +104,7 @@ const NODE: Language = {
     ['write(?:Text)?File(?:Sync)?', 'write'],
     ['outputFile(?:Sync)?', 'write'],
     ['writeJson(?:Sync)?', 'write'],
-    ['truncate(?:Sync)?', 'write'],
+    ['truncate(?:Sync)?', 'truncate'],
     ['copyFile(?:Sync)?', 'copy'],
     ['cp(?:Sync)?', 'copy'],
     ['copy(?:Sync)?', 'copy'],
@@ -105,7 +114,8 @@ const NODE: Language = {
     ['open(?:Sync)?', 'open'],
     ['Bun\\.write', 'write'],
     ['Deno\\.(?:remove|removeSync)', 'delete-recursive'],
-    ['Deno\\.(?:writeTextFile|writeFile|writeTextFileSync|writeFileSync|truncate|truncateSync)', 'write'],
+    ['Deno\\.(?:writeTextFile|writeFile|writeTextFileSync|writeFileSync)', 'write'],
+    ['Deno\\.(?:truncate|truncateSync)', 'truncate'],
     ['Deno\\.(?:rename|renameSync)', 'move'],
     ['Deno\\.(?:copyFile|copyFileSync)', 'copy'],
     ['exec(?:Sync)?', 'shell'],
@@ -149,7 +159,7 @@ const PERL: Language = {
     ['rename', 'move'],
     ['move', 'move'],
     ['copy', 'copy'],
-    ['truncate', 'write'],
+    ['truncate', 'truncate'],
     ['symlink', 'write'],
     ['open', 'open'],
     ['system', 'shell'],
@@ -169,7 +179,8 @@ const RUBY: Language = {
     ['rm_f|rm|delete|unlink|remove_file|rmdir', 'delete'],
     ['mv|rename|move', 'move'],
     ['cp_r|cp|copy_file|copy|install', 'copy'],
-    ['write|binwrite|truncate|ln_s|ln_sf|symlink|chmod|touch', 'write'],
+    ['truncate', 'truncate'],
+    ['write|binwrite|ln_s|ln_sf|symlink|chmod|touch', 'write'],
     ['open', 'open'],
     ['system|exec|spawn|popen|capture2e?|capture3|pipeline', 'shell'],
     ['eval|instance_eval|class_eval|send|public_send', 'code'],
@@ -178,7 +189,8 @@ const RUBY: Language = {
   gated: new Set([
     'rm_f|rm|delete|unlink|remove_file|rmdir',
     'mv|rename|move',
-    'write|binwrite|truncate|ln_s|ln_sf|symlink|chmod|touch',
+    'write|binwrite|ln_s|ln_sf|symlink|chmod|touch',
+    'truncate',
     'open',
     'cp_r|cp|copy_file|copy|install',
   ]),
@@ -193,7 +205,8 @@ const PHP: Language = {
     ['unlink|rmdir', 'delete'],
     ['rename', 'move'],
     ['copy', 'copy'],
-    ['file_put_contents|ftruncate|symlink|chmod|touch', 'write'],
+    ['ftruncate', 'truncate'],
+    ['file_put_contents|symlink|chmod|touch', 'write'],
     ['fopen', 'open'],
     ['system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec', 'shell'],
     ['eval|assert|create_function|call_user_func(?:_array)?', 'code'],
@@ -220,7 +233,40 @@ const AWK: Language = {
   calls: [['system', 'shell']],
 };
 
+const R: Language = {
+  name: 'R',
+  codeFlags: ['-e'],
+  calls: [
+    ['unlink|file\\.remove|dir_delete|file_delete', 'delete-recursive'],
+    ['file\\.rename|file_move', 'move'],
+    ['file\\.copy|file_copy', 'copy'],
+    ['file\\.create|writeLines|write|saveRDS|file_create|Sys\\.chmod', 'write'],
+    ['file', 'open'],
+    ['system2?|shell|pipe', 'shell'],
+    ['eval|evalq|parse|source|do\\.call|match\\.fun|get', 'code'],
+  ],
+};
+
+/** Tcl (tclsh, expect): words are bare, so a call's operands are rarely literals the analysis can read. */
+const TCL: Language = {
+  name: 'tcl',
+  codeFlags: ['-c'],
+  calls: [
+    ['file\\s+delete', 'delete-recursive'],
+    ['file\\s+rename', 'move'],
+    ['file\\s+copy', 'copy'],
+    ['exec|spawn|open\\s+\\|', 'shell'],
+    ['eval|uplevel|source|subst|interp', 'code'],
+  ],
+  bareCalls: true,
+};
+
 export const INTERPRETERS = new Map<string, Language>([
+  ['Rscript', R],
+  ['R', R],
+  ['tclsh', TCL],
+  ['wish', TCL],
+  ['expect', TCL],
   ['python', PYTHON],
   ['python2', PYTHON],
   ['python3', PYTHON],
@@ -265,6 +311,7 @@ function literalArguments(
   code: string,
   at: number,
   bare: boolean,
+  juxtaposed = false,
 ): { args: string[]; glob: boolean } | undefined {
   const rest = code.slice(at);
   const open = bare ? /^\s*\(?\s*/ : /^\s*\(\s*/;
@@ -285,8 +332,9 @@ function literalArguments(
     if (literal) {
       args.push(unquote(literal[0]));
       i += literal[0].length;
-      // `'src/' + f`, `'%s' % x`, `'a'.join(...)`: a path built when it runs.
-      if (/^\s*[+%*.[]/.test(rest.slice(i))) return undefined;
+      // `'src/' + f`, `'%s' % x`, `'a'.join(...)`, awk's `"rm " f`: a path built when it runs.
+      if (/^\s*[+%*.[]/.test(rest.slice(i)) || (juxtaposed && /^\s*[\w$"(]/.test(rest.slice(i))))
+        return undefined;
     } else if (list) {
       for (const item of list[1]!.match(STRING) ?? []) args.push(unquote(item));
       i += list[0].length;
@@ -302,18 +350,42 @@ function quoteWord(word: string): string {
   return /^[\w./=:@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
+/** Calls that empty what they write: `.write('')`, `.write(b'')`, `print('', file=f)` aside. */
+const WRITES = /\b(write|writelines|dump|print|puts|fwrite|fputs|say|printf|syswrite)\b/g;
+const EMPTY_WRITE =
+  /\b(?:write|fwrite|fputs|print|printf|syswrite)\s*\(?\s*(?:[$\w]+\s*,\s*)?[bBuUrR]?(?:''|"")\s*\)?/g;
+
+/** Every write in the code writes nothing. */
+function writesNothing(code: string, blank: string): boolean {
+  const writes = blank.match(WRITES)?.length ?? 0;
+  return writes === (code.match(EMPTY_WRITE)?.length ?? 0);
+}
+
 export function analyzeInterpreterCode(
   language: Language,
-  code: string,
+  source: string,
   context: Context,
   nested: Nested,
 ): Operation[] {
   const operations: Operation[] = [];
+  // `fs['rmSync'](...)` is `fs.rmSync(...)`.
+  const code = source.replace(/\[\s*(['"`])([A-Za-z_$][\w$]*)\1\s*\]/g, '.$2');
   const blank = blankStrings(code, !language.backticks);
   const gateOpen = !language.gate || language.gate.test(code);
   const unseen = (reason: string) => operations.push({ kind: 'opaque', reason, unseen: true });
   const target = (path: string, glob: boolean) =>
     resolveTarget({ text: path, dynamic: false, glob: glob || /[*?[]/.test(path) }, context.scope.cwd);
+  // `require('fs')[name](...)`: a call whose name is computed when it runs.
+  if (gateOpen && language.gate && /[\w$)\]]\s*\[(?!\s*\d+\s*\])[^\]]+\]\s*\(/.test(blank))
+    unseen(`${language.name} calls a function whose name is computed when it runs`);
+  // PHP names callables by string: `array_map("unlink", ...)`, `call_user_func('system', ...)`.
+  if (language === PHP)
+    for (const literal of code.match(STRING) ?? []) {
+      const name = unquote(literal).trim();
+      const call = language.calls.find(([pattern]) => new RegExp(`^(?:${pattern})$`).test(name));
+      if (call && call[1] !== 'copy')
+        unseen(`php passes ${name} by name, so what it does is only known when it runs`);
+    }
   // Aliases: `from shutil import rmtree as r`, `{ rmSync: x }`, `x = fs.rmSync`.
   const calls = [...language.calls];
   for (const [name, effect] of language.calls) {
@@ -330,7 +402,7 @@ export function analyzeInterpreterCode(
       const end = match.index + match[0].length;
       const after = blank.slice(end);
       // Only calls: `rmtree(...)`, `unlink "x"` where calls take no parentheses; an import is not one.
-      const isCall = /^\s*\(/.test(after) || (language.bareCalls && /^\s+['"A-Za-z$@]/.test(after));
+      const isCall = /^\s*\(/.test(after) || (language.bareCalls && /^\s+['"A-Za-z$@{[-]/.test(after));
       const named = /(?:\bimport\b|\bfrom\b|\brequire\b)[^\n;]*$/.test(
         blank.slice(Math.max(0, match.index - 80), match.index),
       );
@@ -341,7 +413,7 @@ export function analyzeInterpreterCode(
           );
         continue;
       }
-      const literal = literalArguments(code, end, language.bareCalls === true);
+      const literal = literalArguments(code, end, language.bareCalls === true, language === AWK);
       const via = `${language.name} ${match[0].trim()}`;
       switch (effect) {
         case 'delete':
@@ -369,7 +441,9 @@ export function analyzeInterpreterCode(
             }
             if (!/^\s*(\+?[>]|\+<)/.test(first)) break;
             const path = perl[2] !== undefined ? unquote(perl[2]) : first.replace(/^[+<>\s]+/, '');
-            if (path) operations.push({ kind: 'write', target: target(path, false), mode: 'overwrite', via });
+            // Opened for writing and never printed to: the file is left empty.
+            const mode = /^\s*\+?>/.test(first) && writesNothing(code, blank) ? 'destroy' : 'overwrite';
+            if (path) operations.push({ kind: 'write', target: target(path, false), mode, via });
             else unseen(`${via} opens a file for writing at a path computed when it runs`);
             break;
           }
@@ -378,8 +452,7 @@ export function analyzeInterpreterCode(
           if (!/[wax+]/.test(mode)) break;
           const path = literal?.args[0];
           // Opened for writing and never written: the file is left empty.
-          const empties =
-            /w/.test(mode) && !/\b(write|writelines|dump|print|puts|fwrite|fputs)\b/.test(blank);
+          const empties = /w/.test(mode) && writesNothing(code, blank);
           if (path === undefined) unseen(`${via} opens a file for writing at a path computed when it runs`);
           else
             operations.push({
@@ -402,6 +475,24 @@ export function analyzeInterpreterCode(
               mode: content === '' ? 'destroy' : 'overwrite',
               via,
             });
+          break;
+        }
+        case 'truncate': {
+          // `truncate(path)`, `truncate(path, 0)`: emptied; to another length: edited.
+          const call = /^\s*\(?\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\s*(?:,\s*(\w+)\s*)?\)?/.exec(
+            code.slice(end),
+          );
+          if (!call) {
+            unseen(`${via} truncates a file named when it runs`);
+            break;
+          }
+          const length = call[2];
+          operations.push({
+            kind: 'write',
+            target: target(unquote(call[1]!), false),
+            mode: length === undefined || /^0+$/.test(length) ? 'destroy' : 'modify',
+            via,
+          });
           break;
         }
         case 'copy':
@@ -449,7 +540,15 @@ export function analyzeInterpreterCode(
         operations.push({
           kind: 'write',
           target: target(text, false),
-          mode: match[1] === '>>' ? 'append' : 'overwrite',
+          // `printf "" > "f"` and nothing else printed there: the file is left empty.
+          mode:
+            match[1] === '>>'
+              ? 'append'
+              : /^printf\s*\(?\s*""\s*\)?\s*$/.test(
+                    match[0].slice(0, match[0].lastIndexOf(match[1]!)).trim(),
+                  ) && code.split(match[2]!).length === 2
+                ? 'destroy'
+                : 'overwrite',
           via: 'awk print >',
         });
     }
