@@ -77,7 +77,6 @@ const WRAPPERS: Record<string, { valued: Set<string>; stopAtFirst?: boolean; ski
   exec: { valued: new Set(['-a']) },
   chroot: { valued: new Set(['--userspec', '--groups']), skipPositional: 1 },
   taskset: { valued: new Set(), skipPositional: 1 },
-  flock: { valued: new Set(['-w', '-E', '--timeout', '--conflict-exit-code']), skipPositional: 1 },
   caffeinate: { valued: new Set(['-t', '-w']) },
   unbuffer: { valued: new Set() },
   strace: { valued: new Set(['-o', '-e', '-p', '-s', '-u', '-E', '-a', '-b', '-O', '-P', '-X', '-I']) },
@@ -155,16 +154,40 @@ const WRAPPERS: Record<string, { valued: Set<string>; stopAtFirst?: boolean; ski
   catchsegv: { valued: new Set() },
   valgrind: { valued: new Set() },
   gtimeout: { valued: new Set(['-s', '-k', '--signal', '--kill-after']), skipPositional: 1 },
+  chronic: { valued: new Set() },
+  eatmydata: { valued: new Set() },
+  fakeroot: { valued: new Set(['-l', '-s', '-i', '--lib', '--faked']) },
+  nocache: { valued: new Set() },
+  rlwrap: { valued: new Set(['-f', '-H', '-l', '-P', '-S', '-C', '-s']) },
+  trickle: { valued: new Set(['-u', '-d', '-w', '-t', '-l', '-n']) },
+  torify: { valued: new Set() },
+  tsocks: { valued: new Set() },
+  ifne: { valued: new Set() },
+  'run-one': { valued: new Set() },
+  lckdo: { valued: new Set(['-w']), skipPositional: 1 },
+  'with-lock-ex': { valued: new Set(['-w']), skipPositional: 1 },
+  setarch: { valued: new Set(), skipPositional: 1 },
+  linux32: { valued: new Set() },
+  linux64: { valued: new Set() },
+  'direnv-exec': { valued: new Set(), skipPositional: 1 },
+  sem: { valued: new Set(['-j', '--jobs', '--id', '--timeout']) },
+  perf: { valued: new Set(['-o', '-e', '-p', '-F', '-c', '--output', '--event']), skipPositional: 1 },
+  'aws-vault': { valued: new Set(['-d', '--duration', '--region']), skipPositional: 2 },
 };
 
 /** Programs that run a shell, a script, or another command, each read by runners.ts. */
-function runnerOf(name: string, args: WordValue[], context: Context): Runs | undefined {
+function runnerOf(
+  name: string,
+  args: WordValue[],
+  context: Context,
+  env: Record<string, string>,
+): Runs | undefined {
   switch (name) {
     case 'npm':
     case 'yarn':
     case 'pnpm':
     case 'bun':
-      return packageManager(name, args, context);
+      return packageManager(name, args, context, (key) => variable(key, env, context));
     case 'npx':
     case 'pnpx':
     case 'bunx':
@@ -311,6 +334,39 @@ export function analyzeProgram(words: WordValue[], context: Context, env: Record
       return;
     case 'env':
       return analyzeEnv(args, context, env, inner);
+    case 'cross-env':
+    case 'env-cmd':
+    case 'dotenv':
+    case 'dotenvx':
+    case 'doppler':
+    case 'op':
+    case 'infisical':
+      return analyzeEnvRunner(name, args, env, inner);
+    case 'cross-env-shell':
+      return nested(
+        args
+          .filter((arg) => !/^[A-Za-z_]\w*=/.test(arg.text))
+          .map((arg) => arg.text)
+          .join(' '),
+        context,
+        name,
+      );
+    case 'flock': {
+      // `flock LOCK -c 'text'`, `flock [-w n] LOCK cmd args...`
+      const c = args.findIndex((arg) => arg.text === '-c' || arg.text === '--command');
+      if (c !== -1) return shellText(args[c + 1], context, 'flock -c');
+      let i = 0;
+      while (i < args.length && args[i]!.text.startsWith('-'))
+        i += /^(-w|-E|--timeout|--conflict-exit-code)$/.test(args[i]!.text) ? 2 : 1;
+      return inner(args.slice(i + 1));
+    }
+    case 'pwsh':
+    case 'powershell':
+      return analyzePowerShell(name, args, context);
+    case 'gdb':
+    case 'lldb':
+    case 'cgdb':
+      return analyzeDebugger(args, context, inner);
     case 'watch': {
       let i = 0;
       while (i < args.length && args[i]!.text.startsWith('-'))
@@ -406,7 +462,7 @@ export function analyzeProgram(words: WordValue[], context: Context, env: Record
       return void context.operations.push(...patchOperations(text, context.scope.cwd, name));
     }
   }
-  const runner = runnerOf(name, args, context);
+  const runner = runnerOf(name, args, context, env);
   if (runner) {
     if (runner.operations) context.operations.push(...runner.operations);
     if (runner.script !== undefined) nested(runner.script, context, name);
@@ -426,6 +482,19 @@ export function analyzeProgram(words: WordValue[], context: Context, env: Record
     return analyzeInterpreter(name, args, context);
   }
   context.operations.push(...fileOperations(name, args, context), ...networkOperations(name, args, context));
+}
+
+/**
+ * A variable the command sees: set for it, set earlier in the line, or from the environment; npm's
+ * `npm_config_*` are read in either case. `$` stands for a value only known at run time.
+ */
+function variable(name: string, env: Record<string, string>, context: Context): string | undefined {
+  for (const key of [name, name.toUpperCase()]) {
+    if (key in env) return env[key];
+    if (context.scope.vars.has(key)) return context.scope.vars.get(key) ?? '$';
+    if (context.scope.env[key] !== undefined) return context.scope.env[key];
+  }
+  return undefined;
 }
 
 /**
@@ -483,6 +552,113 @@ function nested(text: string, context: Context, via: string): void {
     scope: { ...context.scope, vars: new Map(context.scope.vars) },
   });
   void via;
+}
+
+/** Shell text in a word, analysed; unseen when it is only known at run time. */
+function shellText(word: WordValue | undefined, context: Context, via: string): void {
+  if (!word) return;
+  if (word.dynamic)
+    return void context.operations.push({
+      kind: 'opaque',
+      reason: `${via} runs text that is only known when it runs`,
+      unseen: true,
+    });
+  nested(word.text, context, via);
+}
+
+/**
+ * Tools that run a command with variables loaded (cross-env A=1 cmd, env-cmd -f .env cmd, dotenv --
+ * cmd, doppler run -- cmd, op run -- cmd): the command after their options, assignments and `--`.
+ */
+function analyzeEnvRunner(
+  name: string,
+  args: WordValue[],
+  env: Record<string, string>,
+  inner: (rest: WordValue[], env?: Record<string, string>) => void,
+): void {
+  let rest = args;
+  if (['doppler', 'op', 'infisical', 'dotenvx'].includes(name)) {
+    if (rest[0]?.text !== 'run') return;
+    rest = rest.slice(1);
+  }
+  const dash = rest.findIndex((arg) => arg.text === '--');
+  if (dash !== -1) return inner(rest.slice(dash + 1));
+  const extra = { ...env };
+  let i = 0;
+  for (; i < rest.length; i++) {
+    const text = rest[i]!.text;
+    const assignment = /^([A-Za-z_]\w*)=(.*)$/s.exec(text);
+    if (assignment) extra[assignment[1]!] = assignment[2]!;
+    else if (/^(-f|-e|-c|--file|--environment|--env-file|-r|--rc-file|-p|--project|--config)$/.test(text))
+      i++;
+    else if (!text.startsWith('-')) break;
+  }
+  inner(rest.slice(i), extra);
+}
+
+/** PowerShell cmdlets (and their aliases) that only read or print. */
+const PWSH_READS =
+  /^(get-\w+|test-\w+|select-\w+|measure-\w+|format-\w+|convertto-\w+|convertfrom-\w+|write-(output|host)|out-(host|string|null)|sort-object|where-object|foreach-object|resolve-path|split-path|join-path|echo|ls|dir|gci|cat|gc|type|pwd|gl|\$\w+|\[[\w.]+\]::\w+)$/i;
+
+/**
+ * `pwsh -c '...'`: PowerShell is not modelled; code made only of cmdlets that read is let through,
+ * anything else runs code the static pass cannot see.
+ */
+function analyzePowerShell(name: string, args: WordValue[], context: Context): void {
+  const flag = args.findIndex((arg) => /^-(c|command|e|ec|encodedcommand|f|file)$/i.test(arg.text));
+  const code = flag === -1 ? (args.length ? undefined : context.stdin?.text) : args[flag + 1];
+  const text =
+    typeof code === 'string'
+      ? code
+      : code &&
+          !code.dynamic &&
+          !/^-(e|ec|enc)/i.test(args[flag]!.text) &&
+          !/^-(f|file)$/i.test(args[flag]!.text)
+        ? code.text
+        : undefined;
+  const statements =
+    text
+      ?.split(/[;\n|]/)
+      .map((statement) => statement.trim())
+      .filter(Boolean) ?? [];
+  if (text !== undefined && statements.every((statement) => PWSH_READS.test(statement.split(/\s+/)[0]!)))
+    return;
+  if (flag === -1 && args.some((arg) => /^-(v|version|h|help|\?)$/i.test(arg.text))) return;
+  context.operations.push({
+    kind: 'opaque',
+    reason: `${name} runs PowerShell code whose effects the analysis does not model`,
+    unseen: true,
+  });
+}
+
+/** gdb/lldb commands given on the command line: `shell x`, `!x`, `--args prog ...` run programs. */
+function analyzeDebugger(args: WordValue[], context: Context, inner: (rest: WordValue[]) => void): void {
+  for (let i = 0; i < args.length; i++) {
+    const text = args[i]!.text;
+    if (text === '--args') return inner(args.slice(i + 1));
+    if (
+      /^(-ex|-iex|--eval-command|-o|--one-line|-O|--source-before-file|-k|--one-line-on-crash)$/.test(text)
+    ) {
+      const command = args[++i];
+      if (!command) continue;
+      if (command.dynamic) return shellText(command, context, 'debugger command');
+      const shell = /^\s*(?:shell|platform\s+shell|!|pipe\s.*\|)\s*(.*)$/s.exec(command.text);
+      if (shell) nested(shell[1]!, context, `${programName(text)} shell`);
+      else if (/^\s*(python|py|script|source|call|print|p)\b/.test(command.text))
+        context.operations.push({
+          kind: 'opaque',
+          reason: `the debugger command \`${command.text}\` runs code only known when it runs`,
+          unseen: true,
+        });
+    } else if (/^(-x|--command|-s|--source)$/.test(text)) {
+      context.operations.push({
+        kind: 'opaque',
+        reason: `the debugger runs commands from ${args[i + 1]?.text ?? 'a file'}`,
+        unseen: true,
+      });
+      i++;
+    }
+  }
 }
 
 function analyzeEnv(
@@ -581,11 +757,18 @@ function analyzeXargs(args: WordValue[], context: Context, inner: (rest: WordVal
   inner(rest.length ? [...rest, { text: '<input>', dynamic: true, glob: false }] : [literal('echo')]);
 }
 
+/** GNU parallel's options that take a value, so the value is not taken for the command. */
+const PARALLEL_VALUED =
+  /^(-j|-P|-S|-n|-N|-L|-l|-a|-d|-E|-I|-X|--jobs|--sshlogin|--max-args|--arg-file|--delimiter|--colsep|-C|--joblog|--results|--tmpdir|--timeout|--retries|--delay|--memfree|--load|--tag-string|--halt|--workdir|--env|--basefile|--return|--transferfile|--sshloginfile|--slf|--limit|--wd|--rpl|--shebang-wrap|--semaphorename|--id)$/;
+
 function analyzeParallel(args: WordValue[], context: Context, inner: (rest: WordValue[]) => void): void {
-  const separator = args.findIndex((arg) => arg.text === ':::' || arg.text === '::::');
-  const command = (separator === -1 ? args : args.slice(0, separator)).filter(
-    (arg) => !arg.text.startsWith('-'),
-  );
+  const separator = args.findIndex((arg) => /^:::+\+?$|^::::\+?$/.test(arg.text));
+  const head = separator === -1 ? args : args.slice(0, separator);
+  // parallel's own options come first; what follows is the command, options and all.
+  let start = 0;
+  while (start < head.length && head[start]!.text.startsWith('-'))
+    start += PARALLEL_VALUED.test(head[start]!.text) ? 2 : 1;
+  const command = head.slice(start);
   const inputs =
     separator === -1 ? [{ text: '<input>', dynamic: true, glob: false }] : args.slice(separator + 1);
   if (

@@ -4,6 +4,7 @@
 // command for the caller to analyse, or the script text, or a task the adapter reads.
 import { join } from 'node:path';
 import { type Context, resolveTarget } from './analyze.js';
+import { makeRecipes, packageScripts } from './tasks.js';
 import type { Operation } from './types.js';
 import type { WordValue } from './words.js';
 
@@ -63,12 +64,59 @@ const LIFECYCLE: Record<string, string[]> = {
 
 function packageTask(names: string[], context: Context, via: string): Runs {
   const file = resolveTarget({ text: 'package.json', dynamic: false, glob: false }, context.scope.cwd);
-  return { operations: [{ kind: 'task', runner: 'npm', file, names, via }] };
+  return (
+    writtenTask(file.path, context, via, (text) => packageScripts(text, names)) ?? {
+      operations: [{ kind: 'task', runner: 'npm', file, names, via }],
+    }
+  );
+}
+
+/**
+ * A package.json or Makefile written earlier in the same line (`npm pkg set scripts.x=...`, `printf
+ * ... > Makefile`) runs what was written, not what is on disk: read from the written text when it is
+ * known, unseen otherwise.
+ */
+function writtenTask(
+  path: string | undefined,
+  context: Context,
+  via: string,
+  read: (text: string) => string[] | undefined,
+): Runs | undefined {
+  if (path === undefined || !context.line.written.has(path)) return undefined;
+  const text = context.line.written.get(path);
+  const scripts = text === undefined ? undefined : read(text);
+  if (scripts === undefined)
+    return unseen(`${via} runs scripts from ${path}, which this command line changes`);
+  return { script: scripts.join('\n') };
+}
+
+/** npm's `script-shell`: the program every package script runs through. */
+const SCRIPT_SHELL = /^(?:\/(?:usr\/)?bin\/)?(?:sh|bash|dash|zsh|ksh|ash)$/;
+
+/**
+ * npm runs every script through `--script-shell` (or `npm_config_script_shell` in any case); a value
+ * other than a plain shell runs code the analysis cannot see.
+ */
+function scriptShell(args: WordValue[], env: (name: string) => string | undefined): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const text = args[i]!.text;
+    if (text === '--script-shell') return args[i + 1]?.dynamic ? '$' : (args[i + 1]?.text ?? '');
+    if (text.startsWith('--script-shell=')) return args[i]!.dynamic ? '$' : text.slice(15);
+  }
+  return env('npm_config_script_shell');
 }
 
 /** The package managers: scripts, `exec`/`dlx`/`x` runners, and `pkg set` of the policy key. */
-export function packageManager(name: string, args: WordValue[], context: Context): Runs | undefined {
+export function packageManager(
+  name: string,
+  args: WordValue[],
+  context: Context,
+  env: (name: string) => string | undefined,
+): Runs | undefined {
   if (name === 'bun' && args.some((arg) => /^(-e|--eval|-p|--print)$/.test(arg.text))) return undefined;
+  const shell = scriptShell(args, env);
+  if (shell !== undefined && !SCRIPT_SHELL.test(shell))
+    return unseen(`${name} runs its scripts through \`${shell}\`, a program other than a shell`);
   const i = skipOptions(args, /^(-C|--prefix|--dir|--cwd|-w|--workspace|--filter|-F)$/);
   const sub = args[i]?.text;
   const rest = args.slice(i + 1);
@@ -86,7 +134,7 @@ export function packageManager(name: string, args: WordValue[], context: Context
       `${name} run ${script.text}`,
     );
   }
-  if (['exec', 'x', 'dlx'].includes(sub)) return runnerArgv(rest);
+  if (['exec', 'x', 'dlx'].includes(sub)) return runnerArgv(rest, `${name} ${sub}`);
   if (sub === 'pkg' && (rest[0]?.text === 'set' || rest[0]?.text === 'delete')) {
     const keys = rest
       .slice(1)
@@ -113,26 +161,78 @@ const BUILTIN_SUBCOMMANDS = new Set(
   ),
 );
 
+/**
+ * Packages a runner may fetch and run whose command the analysis knows: tools that only check,
+ * build or format, and the programs it models (rimraf, del-cli, cross-env...), under their command
+ * names. Any other package runs code nobody has read.
+ */
+const KNOWN_PACKAGES: Record<string, string> = {
+  'trash-cli': 'trash',
+  'del-cli': 'del',
+  typescript: 'tsc',
+  '@biomejs/biome': 'biome',
+  '@changesets/cli': 'changeset',
+  '@commitlint/cli': 'commitlint',
+  'npm-run-all': 'npm-run-all',
+  'npm-check-updates': 'ncu',
+};
+const KNOWN_COMMANDS = new Set(
+  `tsc tsx ts-node vitest jest mocha ava c8 nyc prettier eslint biome oxlint stylelint knip depcheck
+  vite next nuxt astro webpack rollup esbuild tsup turbo nx lerna changeset playwright cypress
+  storybook husky lint-staged commitlint ncu npm-run-all run-s run-p concurrently nodemon serve
+  http-server agentpolicy rimraf del trash shx cross-env cross-env-shell dotenv env-cmd
+  ruff black isort flake8 pylint mypy pyright pytest tox nox pre-commit cowsay send2trash`.split(/\s+/),
+);
+
+/** The command a runner starts for `pkg`, or undefined when the package is not one it knows. */
+function knownCommand(pkg: string): string | undefined {
+  const name = pkg.replace(/(.)@[^/@]*$/, '$1');
+  const command = KNOWN_PACKAGES[name] ?? name;
+  return KNOWN_COMMANDS.has(command) ? command : undefined;
+}
+
+/** A runner fetching `pkg` and running `command` from it: the command, or unseen for a package nobody read. */
+function fetched(via: string, pkg: WordValue, command: WordValue, rest: WordValue[]): Runs {
+  if (pkg.dynamic || command.dynamic) return unseen(`${via} runs a package only known when it runs`);
+  const known = knownCommand(pkg.text);
+  if (!known) return unseen(`${via} fetches and runs ${pkg.text}, code the analysis cannot see`);
+  return { argv: [{ ...command, text: command === pkg ? known : command.text }, ...rest] };
+}
+
 /** `npx [-y] [-p pkg] cmd args`, `npm exec -- cmd`, `npx -c 'shell text'`. */
-export function runnerArgv(args: WordValue[]): Runs {
-  for (let i = 0; i < args.length; i++) {
-    const text = args[i]!.text;
-    if (text === '-c' || text === '--call') return scriptOf(args[i + 1], 'npx -c');
+export function runnerArgv(args: WordValue[], via = 'npx'): Runs {
+  let pkg: WordValue | undefined;
+  const i = skipOptions(args, /^(-p|--package|--registry|--cache|--userconfig|-w|--workspace|-c|--call)$/);
+  // npx's own options come before the command.
+  for (let j = 0; j < i; j++) {
+    const text = args[j]!.text;
+    if (text === '-c' || text === '--call') return scriptOf(args[j + 1], 'npx -c');
     if (text.startsWith('--call=')) return { script: text.slice('--call='.length) };
+    if ((text === '-p' || text === '--package') && args[j + 1]) pkg ??= args[j + 1];
+    else if (text.startsWith('--package=')) pkg ??= { ...args[j]!, text: text.slice(10) };
   }
-  const i = skipOptions(args, /^(-p|--package|--registry|--cache|--userconfig|-w|--workspace)$/);
-  const [pkg, ...rest] = args.slice(i);
-  if (!pkg) return {};
+  const [command, ...rest] = args.slice(i);
+  if (!command) return {};
   // `rimraf@5`, `@scope/tool@latest`: the version is not part of the command's name.
-  return { argv: [{ ...pkg, text: pkg.text.replace(/(.)@[^/@]*$/, '$1') }, ...rest] };
+  return fetched(via, pkg ?? command, command, rest);
 }
 
 /** uv run, uvx, pipx run, poetry run, pdm run, hatch run, pipenv run, bundle exec, rye run. */
 export function pythonRunner(name: string, args: WordValue[]): Runs | undefined {
-  if (name === 'uvx') return { argv: args.slice(skipOptions(args, /^(--from|--with|-w|--python|-p)$/)) };
+  if (name === 'uvx' || (name === 'uv' && args[0]?.text === 'tool' && args[1]?.text === 'run')) {
+    const from = name === 'uvx' ? args : args.slice(2);
+    const [command, ...rest] = from.slice(skipOptions(from, /^(--from|--with|-w|--python|-p)$/));
+    const spec = from.find((_, i) => from[i - 1]?.text === '--from');
+    return command ? fetched(name, spec ?? command, command, rest) : {};
+  }
   const sub = args[0]?.text;
   if (!((sub === 'run' && name !== 'bundle') || (sub === 'exec' && name === 'bundle'))) return undefined;
-  if (name === 'pipx') return { argv: args.slice(1 + skipOptions(args.slice(1), /^(--spec|--python)$/)) };
+  if (name === 'pipx') {
+    const from = args.slice(1);
+    const [command, ...rest] = from.slice(skipOptions(from, /^(--spec|--python)$/));
+    const spec = from.find((_, i) => from[i - 1]?.text === '--spec');
+    return command ? fetched('pipx run', spec ?? command, command, rest) : {};
+  }
   return {
     argv: args.slice(
       1 +
@@ -149,6 +249,8 @@ export function makeTargets(args: WordValue[], context: Context): Runs {
   let dir = context.scope.cwd;
   let file: string | undefined;
   const names: string[] = [];
+  // `make -n` prints the recipes without running them.
+  if (args.some((arg) => /^-[a-zA-Z]*n[a-zA-Z]*$|^--(dry-run|just-print|recon)$/.test(arg.text))) return {};
   for (let i = 0; i < args.length; i++) {
     const text = args[i]!.text;
     if (text === '-C' || text === '--directory') dir = join(dir, args[++i]?.text ?? '');
@@ -159,7 +261,17 @@ export function makeTargets(args: WordValue[], context: Context): Runs {
     else if (args[i]!.dynamic) return unseen('make builds a target whose name is only known when it runs');
     else names.push(text);
   }
+  const via = `make ${names.join(' ')}`.trim();
+  // `make -f -`: the makefile is the command's input.
+  if (file === '-' || file === '/dev/stdin') {
+    const text = context.stdin?.text;
+    return text === undefined
+      ? unseen(`${via} reads its makefile from input only known when it runs`)
+      : { script: makeRecipes(text, names).join('\n') };
+  }
   const target = resolveTarget({ text: file ?? 'Makefile', dynamic: false, glob: false }, dir);
+  const written = writtenTask(target.path, context, via, (text) => makeRecipes(text, names));
+  if (written) return written;
   return {
     operations: [
       { kind: 'task', runner: 'make', file: target, names, via: `make ${names.join(' ')}`.trim() },
