@@ -28,6 +28,14 @@ export interface GitResult {
   status: number;
 }
 
+/**
+ * Replace refs (`git replace`) swap one object for another for every git command that honours them:
+ * what we read and judge are the objects as committed.
+ */
+function gitEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...env, GIT_NO_REPLACE_OBJECTS: '1' };
+}
+
 /** Runs git and returns its stdout as text; throws GitError on failure. */
 export function git(args: readonly string[], options: GitOptions): GitResult {
   const { stdout, status } = gitBytes(args, options);
@@ -38,7 +46,7 @@ export function git(args: readonly string[], options: GitOptions): GitResult {
 export function gitBytes(args: readonly string[], options: GitOptions): { stdout: Buffer; status: number } {
   const result = childProcess().spawnSync('git', [...GIT_FLAGS, ...args], {
     cwd: options.cwd,
-    env: options.env ?? process.env,
+    env: gitEnv(options.env ?? process.env),
     input: options.input,
     maxBuffer: 1024 * 1024 * 1024,
     windowsHide: true,
@@ -65,6 +73,7 @@ export function gitBytes(args: readonly string[], options: GitOptions): { stdout
 export function findRepositoryRoot(cwd: string): string | undefined {
   const result = childProcess().spawnSync('git', ['rev-parse', '--show-toplevel'], {
     cwd,
+    env: gitEnv(process.env),
     encoding: 'utf8',
     windowsHide: true,
   });

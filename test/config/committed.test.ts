@@ -6,6 +6,7 @@ import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { policyInForce } from '../../src/config/committed.js';
 import { commitTree } from '../../src/config/tree.js';
+import { git } from '../../src/git/exec.js';
 import { locateRepository } from '../../src/git/locate.js';
 import { createRepo } from '../helpers/repo.js';
 
@@ -73,5 +74,15 @@ describe('the committed policy, read from the object store', () => {
     expect(repo.git('show', 'HEAD:.agentpolicyrc')).toBe('{ "rules": {} }\n');
     const location = locateRepository(repo.dir, {})!;
     expect(policyInForce(location, 'worktree').policy.rules['max-diff-lines']?.options.max).toBe(77);
+  });
+
+  it('every git command we run reads the objects as committed, not their replacements', () => {
+    const repo = createRepo();
+    repo.commit('Set up the policy', { '.agentpolicyrc': POLICY });
+    const laxBlob = repo
+      .gitRaw(['hash-object', '-w', '--stdin'], { input: '{ "rules": {} }\n' })
+      .stdout.trim();
+    repo.git('replace', repo.git('rev-parse', 'HEAD:.agentpolicyrc').trim(), laxBlob);
+    expect(git(['show', 'HEAD:.agentpolicyrc'], { cwd: repo.dir }).stdout).toBe(POLICY);
   });
 });
