@@ -3,6 +3,7 @@
 
 import { existsSync, statSync } from 'node:fs';
 import { relative, sep } from 'node:path';
+import { POLICY_FILES } from '../config/places.js';
 import type { CommandFacts } from '../rules/command-facts.js';
 import { placeOf } from '../rules/command-facts.js';
 import { pathspecOf } from '../shell/glob.js';
@@ -38,6 +39,18 @@ const GIT_STATE_COMMANDS = new Set([
   'checkout-index',
   'read-tree',
 ]);
+
+/** The files that make up the committed policy: the policy file in every form, and VERIFY.md. */
+const POLICY_SOURCES = [...POLICY_FILES, 'VERIFY.md'];
+
+/** Whether `rev` names a commit whose policy files differ from HEAD's. */
+function policyDiffers(root: string, rev: string): boolean {
+  const tree = (commit: string) =>
+    git(['ls-tree', '-z', commit, '--', ...POLICY_SOURCES], { cwd: root, okStatus: [128] });
+  const target = tree(`${rev}^{commit}`);
+  if (target.status !== 0) return false; // not a commit: a path, or a branch to be created
+  return target.stdout !== tree('HEAD').stdout;
+}
 
 export function gatherFacts(
   root: string,
@@ -141,6 +154,16 @@ export function gatherFacts(
         })
           .stdout.split('\n')
           .flatMap((line) => (line.startsWith('Would remove ') ? [line.slice(13)] : []));
+      }
+      // `reset --soft old`, `checkout old`, `switch other`: HEAD moves, and with it the committed
+      // policy that judges. Note the commits whose policy (or VERIFY.md) differs from HEAD's.
+      if (command === 'reset' || command === 'checkout' || command === 'switch') {
+        const dash = rest.indexOf('--');
+        for (const name of (dash === -1 ? rest : rest.slice(0, dash)).filter((arg) => !arg.startsWith('-')))
+          if (policyDiffers(root, name)) {
+            facts.policyMoves ??= new Set();
+            facts.policyMoves.add(name);
+          }
       }
       if (command === 'checkout' || command === 'switch' || command === 'branch') {
         for (const name of rest.filter((arg) => !arg.startsWith('-'))) {

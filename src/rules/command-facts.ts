@@ -31,6 +31,8 @@ export interface CommandFacts {
   refs: Set<string>;
   /** What `git clean -X` would delete (its dry run), when a command cleans ignored files. */
   cleaned?: string[];
+  /** Revisions a command moves HEAD to whose committed policy differs from HEAD's. */
+  policyMoves?: Set<string>;
 }
 
 export type Place = 'outside' | 'temp' | 'project-root' | 'git-dir' | 'project';

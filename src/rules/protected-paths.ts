@@ -125,6 +125,16 @@ export const checkCommand: CheckCommand<Options> = (operations, options, facts) 
     return reached ? `${reached.replace(/\/\*\*$/, '')} (through ${rel})` : undefined;
   };
   for (const operation of operations) {
+    // `git reset --soft old`, `git checkout old`: the policy in force is HEAD's, so moving HEAD to a
+    // commit with another policy changes the policy as surely as editing it.
+    if (operation.kind === 'git' && ['reset', 'checkout', 'switch'].includes(operation.args[0] ?? '')) {
+      const moved = operation.args.slice(1).find((arg) => facts.policyMoves?.has(arg));
+      if (moved)
+        reports.push({
+          message: `\`git ${operation.args.join(' ')}\` moves HEAD to ${moved}, whose committed policy differs from the one in force.`,
+          alternative: 'The policy is for humans to change: ask a human to switch, or stay on this commit.',
+        });
+    }
     // `agentpolicy allow-once`, `agentpolicy profile`: a human's permission, from any folder.
     if (operation.kind === 'write' && /^agentpolicy (allow-once|profile|<dynamic>)$/.test(operation.via)) {
       reports.push({
