@@ -437,8 +437,11 @@ function walkCommand(command: Command, context: Context): void {
   }
   // Prefix assignments reach the command's environment only; a word that refers to one of them was
   // expanded with the old value, which makes it ambiguous: treat it as unknown.
-  const scope: Scope = { ...context.scope, vars: new Map(context.scope.vars) };
-  for (const name of local.keys()) scope.vars.set(name, undefined);
+  let scope = context.scope;
+  if (local.size) {
+    scope = { ...context.scope, vars: new Map(context.scope.vars) };
+    for (const name of local.keys()) scope.vars.set(name, undefined);
+  }
   const values = words.flatMap((word) => {
     const assignment = assignmentWords.get(word);
     return assignment ? [assignment] : splitWord(word, scope);
@@ -451,11 +454,18 @@ function walkCommand(command: Command, context: Context): void {
   if (values.length === 0) return;
   // What a redirection over a file does depends on what the command prints: nothing empties it, and
   // a command reading the same file (`jq . f > f`, `cat f | grep x > f`) finds it already empty.
-  const reads = values.slice(1).flatMap((value) => {
-    if (value.dynamic || value.text.startsWith('-')) return [];
-    const target = resolveTarget(value, context.scope.cwd);
-    return target.path ? [target.path] : [];
-  });
+  // Only worth knowing when something here overwrites a file or a later stage may.
+  const overwrites = redirects.some(
+    (operation) => operation.kind === 'write' && operation.mode === 'overwrite',
+  );
+  const reads =
+    overwrites || context.pipeReads
+      ? values.slice(1).flatMap((value) => {
+          if (value.dynamic || value.text.startsWith('-')) return [];
+          const target = resolveTarget(value, context.scope.cwd);
+          return target.path ? [target.path] : [];
+        })
+      : [];
   reads.push(...inputs);
   const sameFile = (path: string | undefined) =>
     path !== undefined && (reads.includes(path) || context.pipeReads?.has(path) === true);

@@ -361,6 +361,30 @@ function writesNothing(code: string, blank: string): boolean {
   return writes === (code.match(EMPTY_WRITE)?.length ?? 0);
 }
 
+function callPattern(name: string): RegExp {
+  return new RegExp(`(?<![\\w$])(?:[\\w$]+\\.)*(?:${name})(?![\\w$])`, 'g');
+}
+
+/** Each language's call and alias patterns, compiled once. */
+const COMPILED = new Map<Language, [string, Effect, RegExp, RegExp][]>();
+
+function compiledCalls(language: Language): [string, Effect, RegExp, RegExp][] {
+  let compiled = COMPILED.get(language);
+  if (!compiled) {
+    compiled = language.calls.map(([name, effect]) => [
+      name,
+      effect,
+      new RegExp(
+        `\\b(?:${name})\\s*(?:\\bas\\b|:)\\s*([A-Za-z_$][\\w$]*)|([A-Za-z_$][\\w$]*)\\s*=\\s*(?:[\\w$.]+\\.)?(?:${name})\\b(?!\\s*\\()`,
+        'g',
+      ),
+      callPattern(name),
+    ]);
+    COMPILED.set(language, compiled);
+  }
+  return compiled;
+}
+
 export function analyzeInterpreterCode(
   language: Language,
   source: string,
@@ -387,17 +411,19 @@ export function analyzeInterpreterCode(
         unseen(`php passes ${name} by name, so what it does is only known when it runs`);
     }
   // Aliases: `from shutil import rmtree as r`, `{ rmSync: x }`, `x = fs.rmSync`.
-  const calls = [...language.calls];
-  for (const [name, effect] of language.calls) {
-    const alias = new RegExp(
-      `\\b(?:${name})\\s*(?:\\bas\\b|:)\\s*([A-Za-z_$][\\w$]*)|([A-Za-z_$][\\w$]*)\\s*=\\s*(?:[\\w$.]+\\.)?(?:${name})\\b(?!\\s*\\()`,
-      'g',
-    );
-    for (const match of blank.matchAll(alias)) calls.push([match[1] ?? match[2]!, effect]);
+  const compiled = compiledCalls(language);
+  const calls: [string, Effect, RegExp][] = [];
+  for (const [name, effect, alias, pattern] of compiled) {
+    calls.push([name, effect, pattern]);
+    for (const match of blank.matchAll(alias)) {
+      const aliasName = match[1] ?? match[2]!;
+      calls.push([aliasName, effect, callPattern(aliasName)]);
+    }
   }
-  for (const [name, effect] of calls) {
+  for (const [name, effect, pattern] of calls) {
     if (language.gated?.has(name) && !gateOpen) continue;
-    const pattern = new RegExp(`(?<![\\w$])(?:[\\w$]+\\.)*(?:${name})(?![\\w$])`, 'g');
+    // A name that never appears in the code cannot be called.
+    if (blank.search(pattern) === -1) continue;
     for (const match of blank.matchAll(pattern)) {
       const end = match.index + match[0].length;
       const after = blank.slice(end);
