@@ -9,11 +9,12 @@ export interface CommitInfo {
 }
 
 /** `git log --no-walk --stdin` with `%H %P` and `%B`, NUL-separated: one process for any number. */
-export function readCommits(root: string, oids: string[]): CommitInfo[] {
+export function readCommits(root: string, oids: string[], env?: NodeJS.ProcessEnv): CommitInfo[] {
   if (oids.length === 0) return [];
   const out = git(['log', '--no-walk=unsorted', '--stdin', '-z', '--format=%H %P%x00%B'], {
     cwd: root,
     input: `${oids.join('\n')}\n`,
+    ...(env ? { env } : {}),
   }).stdout;
   // Records: "<oid> <parents>\0<message>" separated by the NUL that -z puts between commits.
   const fields = out.split('\0');

@@ -18,6 +18,9 @@ function hookCommand(agent: AgentName, prefix = ''): string {
   return `${prefix}${BIN} agent-hook ${agent} || exit 2`;
 }
 
+/** Claude Code's hook command, exactly as installed (agentpolicy-sh recognises it). */
+export const CLAUDE_HOOK = hookCommand('claude', '"$CLAUDE_PROJECT_DIR"/');
+
 type Json = Record<string, unknown>;
 
 function asObject(value: unknown): Json {
@@ -67,7 +70,7 @@ export const AGENT_SETTINGS: Record<AgentName, HookSettingsFile> = {
   claude: {
     path: '.claude/settings.json',
     merge: (existing) => {
-      const command = hookCommand('claude', '"$CLAUDE_PROJECT_DIR"/');
+      const command = CLAUDE_HOOK;
       return addHooks(existing, [
         [
           'PreToolUse',

@@ -1,0 +1,246 @@
+// Contained execution, start to end: the command runs with the project seen through a
+// copy-on-write layer; when it has ended, what it did is read from the layer and judged by the
+// policy; allowed, the layer is applied to the real tree (all or nothing) and the command's exit
+// code passed on; denied, the layer is dropped, the exit code is 1, and the reason says what would
+// have been lost and what to do instead. The command's output streams are live either way.
+import { existsSync, linkSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, sep } from 'node:path';
+import { applyAllowOnce, audit, type GuardContext, tempDirectories } from '../adapters/guard.js';
+import { locateRepository } from '../git/locate.js';
+import { containDeniedText, containFailedText } from '../messages.js';
+import type { Decision } from '../types.js';
+import { ApplyConflict, applySteps, planApply, recoverJournals } from './apply.js';
+import type { Backend, HeldRun, LayerPlace, SignalRelay } from './backend.js';
+import { type Effects, type Project, readEffects } from './effects.js';
+import { judgeEffects } from './judge.js';
+import { ContainUnavailable, linux } from './linux.js';
+import { alreadyContained, writableFolders } from './places.js';
+import {
+  baseOf,
+  isAlive,
+  layerHome,
+  makeRunFolder,
+  type RunFolder,
+  removeRunFolder,
+  sweepStaleRuns,
+} from './state.js';
+
+export const backend: Backend = linux;
+
+export interface ContainRequest {
+  /** What runs: the original argv, never a string rebuilt from it. */
+  argv: string[];
+  /** The command as messages and the audit log show it. */
+  command: string;
+  context: GuardContext;
+  agent: string;
+  tool: string;
+  stderr: (text: string) => void;
+}
+
+/**
+ * How the command can run: `contained`; `direct` (inside a contained command already, or
+ * containment off, or unavailable where the policy allows that); `blocked` with the reason.
+ */
+export type Plan =
+  | { how: 'contained'; project: Project; roots: string[] }
+  | { how: 'direct'; why: 'nested' | 'off' | 'unavailable'; reason?: string }
+  | { how: 'blocked'; reason: string; fix: string };
+
+function real(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+function inside(path: string, dir: string): boolean {
+  return path === dir || path.startsWith(dir === sep ? dir : `${dir}${sep}`);
+}
+
+/** The project a command runs in, as far as containment goes: what is layered. */
+export function projectOf(context: GuardContext): { project: Project; roots: string[] } {
+  if (context.inRepository) {
+    const location = locateRepository(context.cwd, context.env);
+    const root = real(context.root);
+    const gitDir = real(location?.gitDir ?? join(root, '.git'));
+    const commonDir = real(location?.commonDir ?? gitDir);
+    const roots = [root, ...(inside(commonDir, root) ? [] : [commonDir])];
+    return { project: { root, inRepository: true, gitDir, commonDir }, roots };
+  }
+  // Outside a repository the working directory is the project, unless it is no project at all.
+  const cwd = real(context.cwd);
+  const home = context.env.HOME ? real(context.env.HOME) : undefined;
+  const temp = [...tempDirectories(context.policy, context.env), tmpdir()].map(real);
+  const none = cwd === sep || cwd === home || temp.some((dir) => inside(cwd, dir));
+  return { project: { root: cwd, inRepository: false }, roots: none ? [] : [cwd] };
+}
+
+export function planRun(context: GuardContext): Plan {
+  const mode = context.policy.shell.contain;
+  if (mode === 'off') return { how: 'direct', why: 'off' };
+  const { project, roots } = projectOf(context);
+  if (roots.some(alreadyContained)) return { how: 'direct', why: 'nested' };
+  const available = backend.probe(context.env);
+  if (!available.ok)
+    return mode === 'required'
+      ? { how: 'blocked', reason: available.reason, fix: available.fix }
+      : { how: 'direct', why: 'unavailable', reason: available.reason };
+  return { how: 'contained', project, roots };
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
+
+/** Passes the wrapper's signals on while the command runs; ignores them while its layer is applied. */
+function relay(): SignalRelay & { hold: () => () => void } {
+  return {
+    on(forward) {
+      const handlers = SIGNALS.map((signal) => [signal, () => forward(signal)] as const);
+      for (const [signal, handler] of handlers) process.on(signal, handler);
+      return () => {
+        for (const [signal, handler] of handlers) process.removeListener(signal, handler);
+      };
+    },
+    hold() {
+      const ignore = () => {};
+      for (const signal of SIGNALS) process.on(signal, ignore);
+      return () => {
+        for (const signal of SIGNALS) process.removeListener(signal, ignore);
+      };
+    },
+  };
+}
+
+function shortText(command: string): string {
+  const line = command.replace(/\s+/g, ' ').trim();
+  return line.length > 80 ? `${line.slice(0, 77)}...` : line;
+}
+
+/** Runs the command contained. Resolves to the exit code the wrapper exits with. */
+export async function runContained(
+  request: ContainRequest,
+  plan: Extract<Plan, { how: 'contained' }>,
+): Promise<number | ContainUnavailable> {
+  const { context } = request;
+  const homes: string[] = [];
+  for (const root of plan.roots) {
+    const home = layerHome(root, context.env);
+    if (!home)
+      return new ContainUnavailable(
+        `no folder on the file system of ${root}, outside it, can hold its layer`,
+        'Make ~/.local/state (or the folder that holds the project) writable and on the same file system as the project.',
+      );
+    homes.push(home);
+  }
+  recoverJournals(homes);
+  for (const home of homes) sweepStaleRuns(home, isAlive);
+  const folders: RunFolder[] = homes.map(makeRunFolder);
+  const layered: LayerPlace[] = plan.roots.map((root, i) => ({
+    root,
+    upper: folders[i]!.upper,
+    work: folders[i]!.work,
+  }));
+  // The index as it was, kept by a hard link (git replaces the index file, never writes it in place).
+  const { project } = plan;
+  if (project.gitDir) {
+    try {
+      linkSync(join(project.gitDir, 'index'), join(folders[0]!.dir, 'index.before'));
+    } catch {
+      // No index yet.
+    }
+  }
+  const tempDirs = tempDirectories(context.policy, context.env);
+  const started = Date.now();
+  const signals = relay();
+  let held: HeldRun;
+  try {
+    held = await backend.run(
+      {
+        argv: request.argv,
+        cwd: context.cwd,
+        env: context.env,
+        layered,
+        writable: writableFolders(tempDirs, context.env, plan.roots),
+        hidden: [...new Set(homes.map(baseOf))],
+      },
+      signals,
+    );
+  } catch (error) {
+    for (const folder of folders) removeRunFolder(folder.dir);
+    if (error instanceof ContainUnavailable) return error;
+    request.stderr(containFailedText(`its effects could not be read: ${(error as Error).message}`, false));
+    return 2;
+  }
+  const release = signals.hold();
+  try {
+    let effects: Effects;
+    let decision: Decision;
+    try {
+      effects = readEffects({
+        policy: context.policy,
+        project,
+        layers: layered.map(({ root, upper }) => ({ root, upper })),
+        view: held.view,
+        env: context.env,
+        tempDirs,
+        via: shortText(request.command),
+      });
+      decision = effects.empty
+        ? { verdict: 'allow', findings: [] }
+        : applyAllowOnce(judgeEffects(context.policy, effects, context.env), context, request.command);
+    } catch (error) {
+      // Fail closed: what cannot be read is not applied.
+      await held.release();
+      request.stderr(containFailedText(`its effects could not be read (${(error as Error).message})`, false));
+      audit(
+        context,
+        { agent: request.agent, tool: request.tool, command: request.command },
+        {
+          verdict: 'deny',
+          rule: 'contain',
+          reason: 'its effects could not be read',
+          findings: [],
+        },
+      );
+      return 2;
+    }
+    await held.release();
+    if (decision.verdict !== 'allow') {
+      request.stderr(containDeniedText(decision));
+      audit(context, { agent: request.agent, tool: request.tool, command: request.command }, decision);
+      return 1;
+    }
+    if (!effects.empty) {
+      try {
+        const steps = planApply(
+          layered.map((place, i) => ({
+            root: place.root,
+            upper: place.upper,
+            trash: folders[i]!.trash,
+            entries: effects.entries.get(place.root) ?? [],
+          })),
+          started,
+        );
+        applySteps(join(folders[0]!.dir, 'journal.json'), steps);
+      } catch (error) {
+        request.stderr(
+          containFailedText(
+            error instanceof ApplyConflict
+              ? `its changes were not applied: ${error.message}. Run it again`
+              : `its changes could not be applied (${(error as Error).message})`,
+            true,
+          ),
+        );
+        return 2;
+      }
+    }
+    return held.exitCode;
+  } finally {
+    release();
+    // A journal left behind is for the next run to finish or undo.
+    for (const folder of folders)
+      if (!existsSync(join(folder.dir, 'journal.json'))) removeRunFolder(folder.dir);
+  }
+}
