@@ -22,6 +22,15 @@ import {
   stashEffects,
 } from './git-state.js';
 import { readLayer } from './layer.js';
+import {
+  checkIgnored,
+  emptyStatus,
+  isIgnored,
+  listPaths,
+  readStatus,
+  revertedWithoutGit,
+  type WorktreeStatus,
+} from './worktree.js';
 
 export interface Project {
   root: string;
@@ -133,22 +142,55 @@ export function readEffects(input: EffectInput): Effects {
 
   // The work tree.
   let changes: PathChange[] = [];
+  let status = emptyStatus();
   if (work) {
     const inGit = (path: string) => gitDirs.some((dir) => inside(join(project.root, path), dir));
     const roots = changeRoots(entries.get(work.root) ?? [], trees, inGit);
-    if (before && roots.length) {
-      const ignored = ignoredPaths(
+    const created = roots.filter((root) => !root.before);
+    if (before) {
+      const existing = roots.filter((root) => root.before).map((root) => root.path);
+      if (existing.length) status = readStatus(before, existing);
+      const made = checkIgnored(
         before,
-        roots.map((root) => ({ path: root.path, dir: root.before === 'dir' || root.after === 'dir' })),
+        created.map((root) => ({ path: root.path, dir: root.after === 'dir' })),
       );
-      for (const root of roots) if (ignored.has(root.path)) root.ignored = true;
+      for (const root of roots) if (made.has(root.path) || isIgnored(status, root.path)) root.ignored = true;
     }
     const protection = policy.rules['protected-paths'];
     const wanted = (path: string) =>
       protection ? protects(path, protection.options as Parameters<typeof protects>[1], true) : false;
     changes = expandChanges(roots, trees, wanted);
-    if (before && changes.length) gatherFileFacts(before, changes, project.root, facts);
+    if (before) {
+      // Files made inside folders the command made: ignored or not, one by one.
+      const inner = changes.filter(
+        (change) => !change.before && !change.ignored && !created.some((root) => root.path === change.path),
+      );
+      const ignored = checkIgnored(
+        before,
+        inner.map((change) => ({ path: change.path, dir: false })),
+      );
+      for (const change of inner) if (ignored.has(change.path)) change.ignored = true;
+    }
+    fileFacts(before, status, changes, project.root, facts);
     effects.operations.push(...changeOperations(changes, trees, project.root, via));
+    // git's own state unchanged: files put back to a stored version were put back by hand.
+    const gitTouched = [...entries].some(([layer, list]) =>
+      list.some((entry) => gitDirs.some((dir) => inside(join(layer, entry.path), dir))),
+    );
+    const lost = gitTouched
+      ? []
+      : revertedWithoutGit(
+          status,
+          changes
+            .filter((change) => change.before === 'file' && change.after === 'file')
+            .map((change) => change.path),
+          trees.lower,
+          trees.view,
+        );
+    if (lost.length) effects.git.push({ kind: 'work-discarded', paths: lost, untracked: false });
+    const untracked = removedUntracked(status, changes);
+    if (untracked.length >= 3)
+      effects.git.push({ kind: 'work-discarded', paths: untracked, untracked: true });
   }
 
   // git's directories.
@@ -164,42 +206,40 @@ export function readEffects(input: EffectInput): Effects {
       }
     }
     const unique = [...new Map(all.map((entry) => [entry.path, entry])).values()];
-    judgeGit(unique, places, before, after, viewOf, effects, changes, via);
+    judgeGit(unique, places, before, after, viewOf, effects, changes, status, via);
   }
   return effects;
 }
 
-/** Which of the paths git ignores (folders asked about as folders). */
-function ignoredPaths(run: GitRunner, paths: { path: string; dir: boolean }[]): Set<string> {
-  const input = paths.map(({ path, dir }) => (dir ? `${path}/` : path)).join('\0');
-  const out = run(['check-ignore', '-z', '--stdin'], { input, ok: [1] }).stdout;
-  return new Set(
-    out
-      .split('\0')
-      .filter(Boolean)
-      .map((path) => path.replace(/\/$/, '')),
-  );
+/** The facts the command rules read, as they were before the command: tracked, ignored, existing. */
+function fileFacts(
+  run: GitRunner | undefined,
+  status: WorktreeStatus,
+  changes: PathChange[],
+  root: string,
+  facts: CommandFacts,
+): void {
+  for (const change of changes) {
+    const path = join(root, change.path);
+    if (change.before) facts.existing.add(path);
+    if (change.ignored || isIgnored(status, change.path)) facts.ignored.add(path);
+    else if (run && change.before && change.before !== 'dir' && !status.untracked.has(change.path))
+      facts.trackedUnder.add(change.path);
+  }
+  // Under a removed folder, git status names only the changed files: the tracked ones from the index.
+  const folders = changes
+    .filter((change) => change.before === 'dir' && !change.ignored)
+    .map((change) => change.path);
+  if (run && folders.length)
+    for (const file of listPaths(run, ['ls-files', '-z'], folders)) facts.trackedUnder.add(file);
 }
 
-/** The facts the command rules read, as they were before the command: tracked, ignored, existing. */
-function gatherFileFacts(run: GitRunner, changes: PathChange[], root: string, facts: CommandFacts): void {
-  const judged = changes.filter((change) => !change.ignored);
-  for (const change of changes) {
-    if (change.before) facts.existing.add(join(root, change.path));
-    if (change.ignored) facts.ignored.add(join(root, change.path));
-  }
-  if (judged.length === 0) return;
-  for (const file of listPaths(
-    run,
-    ['ls-files', '-z'],
-    judged.map((change) => change.path),
-  ))
-    facts.trackedUnder.add(file);
-  for (const path of ignoredPaths(
-    run,
-    judged.map((change) => ({ path: change.path, dir: change.before === 'dir' || change.after === 'dir' })),
-  ))
-    facts.ignored.add(join(root, path));
+/** Untracked files (not ignored) the command removed: git status listed them before. */
+function removedUntracked(status: WorktreeStatus, changes: PathChange[]): string[] {
+  const removed = changes.filter((change) => change.before && !change.after && !change.ignored);
+  return [...status.untracked].filter((path) =>
+    removed.some((change) => path === change.path || path.startsWith(`${change.path}/`)),
+  );
 }
 
 function judgeGit(
@@ -210,6 +250,7 @@ function judgeGit(
   viewOf: (path: string) => string,
   effects: Effects,
   workChanges: PathChange[],
+  status: WorktreeStatus,
   via: string,
 ): void {
   const relOf = (path: string) =>
@@ -292,17 +333,16 @@ function judgeGit(
   }
   const pruned = prunedObjects(changed, after);
   if (pruned) effects.git.push({ kind: 'objects-pruned', count: pruned });
-  const discarded = discardedWork(
-    workChanges,
-    changed.some((entry) => entry.rel === 'index'),
-    before,
-    after,
-    refsBefore,
-    refsAfter,
-  );
-  if (discarded.length) effects.git.push({ kind: 'work-discarded', paths: discarded, untracked: false });
-  const untracked = removedUntracked(workChanges, before);
-  if (untracked.length >= 3) effects.git.push({ kind: 'work-discarded', paths: untracked, untracked: true });
+  const indexChanged = changed.some((entry) => entry.rel === 'index');
+  if (indexChanged || refsChanged) {
+    const discarded = discardedWork(workChanges, status, indexChanged, before, after, refsBefore, refsAfter);
+    // The same files may have been found reverted without git: one effect per path.
+    const known = new Set(
+      effects.git.flatMap((effect) => (effect.kind === 'work-discarded' ? effect.paths : [])),
+    );
+    const fresh = discarded.filter((path) => !known.has(path));
+    if (fresh.length) effects.git.push({ kind: 'work-discarded', paths: fresh, untracked: false });
+  }
 }
 
 /** Our own state in .git/agentpolicy: the audit log may grow and allowances may be spent. */
@@ -401,18 +441,16 @@ function safeList(path: string): string[] {
  */
 function discardedWork(
   changes: PathChange[],
+  status: WorktreeStatus,
   indexChanged: boolean,
   before: GitRunner,
   after: GitRunner,
   refsBefore: ReturnType<typeof readRefs> | undefined,
   refsAfter: ReturnType<typeof readRefs> | undefined,
 ): string[] {
-  const touched = changes
-    .filter((change) => change.before === 'file' && !change.ignored)
+  const dirty = changes
+    .filter((change) => change.before === 'file' && !change.ignored && status.dirty.has(change.path))
     .map((change) => change.path);
-  if (touched.length === 0) return [];
-  const hasHead = before(['rev-parse', '--verify', '--quiet', 'HEAD'], { ok: [1] }).status === 0;
-  const dirty = hasHead ? listPaths(before, ['diff-index', '--name-only', '-z', 'HEAD'], touched) : [];
   if (dirty.length === 0) return [];
   const present = dirty.filter((path) => changes.find((change) => change.path === path)?.after === 'file');
   const blobs = (run: GitRunner, paths: string[]) =>
@@ -456,29 +494,4 @@ function discardedWork(
     const blob = was[at]!;
     return indexAfter.get(path) !== blob && !saved.has(blob);
   });
-}
-
-/** Untracked files (not ignored) the command removed. */
-function removedUntracked(changes: PathChange[], before: GitRunner): string[] {
-  const removed = changes.filter((change) => change.before && !change.after && !change.ignored);
-  if (removed.length === 0) return [];
-  return listPaths(
-    before,
-    ['ls-files', '-z', '--others', '--exclude-standard'],
-    removed.map((change) => change.path),
-  );
-}
-
-/** Runs a git listing over literal paths, a thousand at a time (argument lists have a limit). */
-function listPaths(run: GitRunner, args: string[], paths: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < paths.length; i += 1000) {
-    const spec = paths.slice(i, i + 1000).map((path) => `:(literal)${path}`);
-    out.push(
-      ...run([...args, '--', ...spec])
-        .stdout.split('\0')
-        .filter(Boolean),
-    );
-  }
-  return out;
 }

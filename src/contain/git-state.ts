@@ -96,8 +96,10 @@ function judgedRefs(state: RefState): Map<string, string> {
   return judged;
 }
 
+/** What keeps commits: every ref but the stash (an entry there is not a branch), and HEAD. */
 function tips(state: RefState): string[] {
-  return [...new Set([...state.refs.values(), ...(state.head ? [state.head] : [])])];
+  const kept = [...state.refs].filter(([ref]) => ref !== 'refs/stash').map(([, oid]) => oid);
+  return [...new Set([...kept, ...(state.head ? [state.head] : [])])];
 }
 
 export interface RefEffectInput {

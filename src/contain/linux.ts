@@ -1,6 +1,5 @@
-// The Linux backend: unprivileged user, mount and PID namespaces from util-linux's `unshare`, no
-// root, no setuid helper. Inside, a small sh script (PID 1 of the new PID namespace, root only in
-// the new user namespace):
+// The Linux backend: unprivileged user, mount and PID namespaces, no root, no setuid helper.
+// PID 1 of the new PID namespace (root only in the new user namespace; launch.ts):
 //   1. keeps the writable folders (temp, caches) writable and makes every other file system
 //      read-only,
 //   2. mounts a fresh /proc, so the command sees only its own processes,
@@ -15,7 +14,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { delimiter, join } from 'node:path';
-import type { Availability, Backend, HeldRun, RunSpec } from './backend.js';
+import type { Availability, Backend, HeldRun } from './backend.js';
+import { perlLaunch, shellLaunch, syscallNumbers } from './launch.js';
+import { mountsInside, parseMountInfo, readOnlyMounts } from './mounts.js';
 
 export class ContainUnavailable extends Error {
   readonly fix: string;
@@ -98,117 +99,6 @@ function readNumber(path: string): number | undefined {
   }
 }
 
-/** A word for sh, in single quotes. */
-export function quote(word: string): string {
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-/** overlayfs splits its options on `,` and its layer lists on `:`; both are escaped with `\`. */
-function overlayPath(path: string): string {
-  return path.replace(/[\\,:]/g, (c) => `\\${c}`);
-}
-
-/** The script PID 1 runs; the command's argv follows as "$@". */
-export function initScript(spec: RunSpec, readOnly: string[], uid: number, gid: number): string {
-  const lines = [
-    'fail() { echo "fail $1" >&4; exit 111; }',
-    // /proc is still the outer one here: its "self" is this process as the wrapper sees it.
-    'read -r p _ < /proc/self/stat',
-    ...spec.writable.map((dir) => `mount --bind ${quote(dir)} ${quote(dir)} 2>&4 || fail writable`),
-    ...readOnly.map((point) => `mount -o remount,bind,ro ${quote(point)} 2>&4 || fail read-only`),
-    'mount -t proc proc /proc 2>&4 || fail proc',
-    ...spec.layered.map(
-      (place) =>
-        `mount -t overlay overlay -o ${quote(
-          `userxattr,lowerdir=${overlayPath(place.root)},upperdir=${overlayPath(place.upper)},workdir=${overlayPath(place.work)}`,
-        )} ${quote(place.root)} 2>&4 || fail overlay`,
-    ),
-    ...spec.hidden.map((dir) => `mount -t tmpfs -o ro,size=4k,mode=0 tmpfs ${quote(dir)} 2>&4 || fail hide`),
-    // The working directory again, by name: the old one is the real directory under the overlay.
-    `cd ${quote(spec.cwd)} 2>&4 || fail cwd`,
-    'echo "ready $p" >&4',
-    `unshare -U --map-user=${uid} --map-group=${gid} --mount -- "$@" 3<&- 4>&-`,
-    's=$?',
-    'kill -9 -1 2>/dev/null',
-    'echo "done $s" >&4',
-    'read -r _ <&3',
-  ];
-  return lines.join('\n');
-}
-
-/** File systems that hold files (everything else under /proc, /sys and /dev is left as it is). */
-const VIRTUAL = new Set([
-  'proc',
-  'sysfs',
-  'devtmpfs',
-  'devpts',
-  'mqueue',
-  'cgroup',
-  'cgroup2',
-  'tracefs',
-  'debugfs',
-  'securityfs',
-  'pstore',
-  'bpf',
-  'fusectl',
-  'configfs',
-  'hugetlbfs',
-  'autofs',
-  'binfmt_misc',
-  'efivarfs',
-  'rpc_pipefs',
-  'nsfs',
-  'selinuxfs',
-]);
-
-interface Mount {
-  point: string;
-  type: string;
-  readOnly: boolean;
-}
-
-/** /proc/self/mountinfo: "36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue". */
-export function parseMountInfo(text: string): Mount[] {
-  const mounts: Mount[] = [];
-  for (const line of text.split('\n')) {
-    if (!line) continue;
-    const [left = '', right = ''] = line.split(' - ');
-    const fields = left.split(' ');
-    const point = unescapeMount(fields[4] ?? '');
-    const type = right.split(' ')[0] ?? '';
-    mounts.push({ point, type, readOnly: (fields[5] ?? '').split(',').includes('ro') });
-  }
-  return mounts;
-}
-
-function unescapeMount(field: string): string {
-  return field.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8)));
-}
-
-function inside(path: string, dir: string): boolean {
-  return path === dir || path.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
-}
-
-/** The mounts to make read-only: every file system but the virtual ones and the writable places. */
-export function readOnlyMounts(mounts: Mount[], writable: string[], layered: string[]): string[] {
-  const points: string[] = [];
-  for (const mount of mounts) {
-    if (mount.readOnly || VIRTUAL.has(mount.type)) continue;
-    if (['/proc', '/sys', '/dev'].some((dir) => inside(mount.point, dir))) continue;
-    if (writable.some((dir) => inside(mount.point, dir))) continue;
-    if (layered.some((dir) => inside(mount.point, dir))) continue;
-    if (!points.includes(mount.point)) points.push(mount.point);
-  }
-  return points;
-}
-
-/** Mounts below a layered directory are not seen through its overlay: such a layout cannot be contained. */
-export function mountsInside(layered: string[], mounts: Mount[]): string[] {
-  return mounts
-    .filter((mount) => layered.some((dir) => mount.point !== dir && inside(mount.point, dir)))
-    .map((mount) => mount.point);
-}
-
 function childrenOf(pid: number): number[] {
   try {
     return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
@@ -236,22 +126,13 @@ export const linux: Backend = {
         ),
       );
     const readOnly = readOnlyMounts(mounts, spec.writable, roots);
-    const uid = process.getuid?.() ?? 0;
-    const gid = process.getgid?.() ?? 0;
-    const script = initScript(spec, readOnly, uid, gid);
-    const unshare = ['unshare', '--user', '--map-root-user', '--mount', '--pid', '--fork', '--kill-child'];
-    // If the wrapper dies, the namespace dies with it (setpriv keeps the parent-death signal
-    // across the exec of unshare; --kill-child passes it on to PID 1).
-    const setpriv = which('setpriv', spec.env);
-    const argv = [
-      ...(setpriv ? [setpriv, '--pdeathsig', 'KILL'] : []),
-      ...unshare,
-      'sh',
-      '-c',
-      script,
-      'agentpolicy-contain',
-      ...spec.argv,
-    ];
+    const ids = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
+    const perl = which('perl', spec.env);
+    const numbers = syscallNumbers(process.arch);
+    const argv =
+      perl && numbers
+        ? perlLaunch(perl, numbers, spec, readOnly)
+        : shellLaunch(which('setpriv', spec.env), spec, readOnly, ids);
     return new Promise<HeldRun>((resolve, reject) => {
       const child = spawn(argv[0]!, argv.slice(1), {
         cwd: spec.cwd,
@@ -308,8 +189,8 @@ export const linux: Backend = {
         if (settled) return;
         settled = true;
         if (!host) {
-          const failed = /^fail (\S+)$/m.exec(report);
-          const detail = report.replace(/^fail \S+$/m, '');
+          const failed = /^fail (\S+) ?(.*)$/m.exec(report);
+          const detail = report.replace(/^fail \S+ ?/m, '');
           reject(explain(failed ? failed[1]! : 'namespace', detail || `exit ${code ?? signal}`));
           return;
         }

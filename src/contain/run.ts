@@ -3,7 +3,7 @@
 // policy; allowed, the layer is applied to the real tree (all or nothing) and the command's exit
 // code passed on; denied, the layer is dropped, the exit code is 1, and the reason says what would
 // have been lost and what to do instead. The command's output streams are live either way.
-import { existsSync, linkSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { applyAllowOnce, audit, type GuardContext, tempDirectories } from '../adapters/guard.js';
@@ -124,6 +124,8 @@ export async function runContained(
   plan: Extract<Plan, { how: 'contained' }>,
 ): Promise<number | ContainUnavailable> {
   const { context } = request;
+  const T0 = process.hrtime.bigint();
+  const tr = (m: string) => process.stderr.write(`T ${m} ${Number(process.hrtime.bigint() - T0) / 1e6}\n`);
   const homes: string[] = [];
   for (const root of plan.roots) {
     const home = layerHome(root, context.env);
@@ -142,17 +144,10 @@ export async function runContained(
     upper: folders[i]!.upper,
     work: folders[i]!.work,
   }));
-  // The index as it was, kept by a hard link (git replaces the index file, never writes it in place).
   const { project } = plan;
-  if (project.gitDir) {
-    try {
-      linkSync(join(project.gitDir, 'index'), join(folders[0]!.dir, 'index.before'));
-    } catch {
-      // No index yet.
-    }
-  }
   const tempDirs = tempDirectories(context.policy, context.env);
-  const started = Date.now();
+  // A real path changed after this is a conflict (file times have finer steps than Date.now()).
+  const started = Date.now() + 1;
   const signals = relay();
   let held: HeldRun;
   try {
@@ -174,6 +169,7 @@ export async function runContained(
     return 2;
   }
   const release = signals.hold();
+  let released: Promise<void> | undefined;
   try {
     let effects: Effects;
     let decision: Decision;
@@ -206,7 +202,8 @@ export async function runContained(
       );
       return 2;
     }
-    await held.release();
+    // The namespace ends while the layer is applied: nothing runs in it any more.
+    released = held.release();
     if (decision.verdict !== 'allow') {
       request.stderr(containDeniedText(decision));
       audit(context, { agent: request.agent, tool: request.tool, command: request.command }, decision);
@@ -239,6 +236,7 @@ export async function runContained(
     return held.exitCode;
   } finally {
     release();
+    await released;
     // A journal left behind is for the next run to finish or undo.
     for (const folder of folders)
       if (!existsSync(join(folder.dir, 'journal.json'))) removeRunFolder(folder.dir);

@@ -82,14 +82,25 @@ export function makeRunFolder(home: string): RunFolder {
   return folder;
 }
 
-/** Removes a run's folder: overlayfs leaves a mode-0 folder in `work` that must be opened first. */
-export function removeRunFolder(dir: string): void {
+/** Opens every folder under `dir` to its owner: overlayfs leaves mode-0 folders in its work folder. */
+function openFolders(dir: string): void {
   try {
-    for (const name of readdirSync(join(dir, 'work'))) chmodSync(join(dir, 'work', name), 0o700);
+    chmodSync(dir, 0o700);
+    for (const entry of readdirSync(dir, { withFileTypes: true }))
+      if (entry.isDirectory()) openFolders(join(dir, entry.name));
   } catch {
-    // No work folder: nothing to open.
+    // Gone, or not ours: rm reports what it cannot remove.
   }
-  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Removes a run's folder. Never throws: what is left is swept by a later run. */
+export function removeRunFolder(dir: string): void {
+  openFolders(join(dir, 'work'));
+  try {
+    rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // Left for sweepStaleRuns.
+  }
 }
 
 /** Run folders left by wrappers that died, with no journal to finish: removed. */
