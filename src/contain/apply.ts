@@ -25,7 +25,8 @@ import type { LayerEntry } from './backend.js';
 import { isWhiteout } from './layer.js';
 
 export type Step =
-  | { op: 'move'; from: string; to: string }
+  /** `away`: a real path into the trash; otherwise a path from the layer into the real tree. */
+  | { op: 'move'; from: string; to: string; away?: boolean }
   | { op: 'mkdir'; path: string; mode: number }
   | { op: 'chmod'; path: string; from: number; to: number };
 
@@ -73,7 +74,7 @@ export function planApply(layers: LayerToApply[], since: number): Step[] {
     const toTrash = (path: string) => {
       const stat = lstatSync(path);
       if (Math.max(stat.ctimeMs, stat.mtimeMs) > since) conflicts.push(path);
-      steps.push({ op: 'move', from: path, to: join(layer.trash, String(trashed++)) });
+      steps.push({ op: 'move', from: path, to: join(layer.trash, String(trashed++)), away: true });
     };
     const covered: string[] = [];
     for (const entry of layer.entries) {
@@ -129,10 +130,14 @@ function stripWhiteouts(dir: string): void {
   }
 }
 
+/**
+ * Whether a step is done, given that every step before it is: a path moved away is in its trash
+ * slot (each slot is used once); a path moved in has left the layer; a folder exists; a mode is set.
+ */
 function isDone(step: Step): boolean {
   switch (step.op) {
     case 'move':
-      return !exists(step.from) && exists(step.to);
+      return step.away ? exists(step.to) : !exists(step.from);
     case 'mkdir':
       return exists(step.path);
     case 'chmod':
@@ -200,16 +205,15 @@ function syncFolder(dir: string): void {
  * error is thrown: the tree is as before.
  */
 export function runJournal(journalPath: string, steps: Step[]): void {
-  const done: Step[] = [];
+  // Steps run in order, so the done ones are a prefix: find where it ends, and go on from there.
+  let next = 0;
+  while (next < steps.length && isDone(steps[next]!)) next++;
   try {
-    for (const step of steps) {
-      if (!isDone(step)) doStep(step);
-      done.push(step);
-    }
+    for (; next < steps.length; next++) doStep(steps[next]!);
   } catch (error) {
-    for (const step of done.reverse()) {
+    for (let i = next - 1; i >= 0; i--) {
       try {
-        if (isDone(step)) undoStep(step);
+        undoStep(steps[i]!);
       } catch {
         // Leave the journal: the next run tries again.
         throw error;

@@ -124,8 +124,6 @@ export async function runContained(
   plan: Extract<Plan, { how: 'contained' }>,
 ): Promise<number | ContainUnavailable> {
   const { context } = request;
-  const T0 = process.hrtime.bigint();
-  const tr = (m: string) => process.stderr.write(`T ${m} ${Number(process.hrtime.bigint() - T0) / 1e6}\n`);
   const homes: string[] = [];
   for (const root of plan.roots) {
     const home = layerHome(root, context.env);
@@ -241,4 +239,49 @@ export async function runContained(
     for (const folder of folders)
       if (!existsSync(join(folder.dir, 'journal.json'))) removeRunFolder(folder.dir);
   }
+}
+
+/** A contained run of `true` over the project, layers made and dropped: proof that containment works here. */
+export async function tryContainment(context: GuardContext): Promise<{ ok: true } | ContainUnavailable> {
+  const { roots } = projectOf(context);
+  const available = backend.probe(context.env);
+  if (!available.ok) return new ContainUnavailable(available.reason, available.fix);
+  const homes: string[] = [];
+  for (const root of roots) {
+    const home = layerHome(root, context.env);
+    if (!home)
+      return new ContainUnavailable(
+        `no folder on the file system of ${root}, outside it, can hold its layer`,
+        'Make ~/.local/state (or the folder that holds the project) writable and on the same file system as the project.',
+      );
+    homes.push(home);
+  }
+  const folders = homes.map(makeRunFolder);
+  try {
+    const held = await backend.run(
+      {
+        argv: ['true'],
+        cwd: context.cwd,
+        env: context.env,
+        layered: roots.map((root, i) => ({ root, upper: folders[i]!.upper, work: folders[i]!.work })),
+        writable: writableFolders(tempDirectories(context.policy, context.env), context.env, roots),
+        hidden: [...new Set(homes.map(baseOf))],
+      },
+      { on: () => () => {} },
+    );
+    await held.release();
+    return { ok: true };
+  } catch (error) {
+    return error instanceof ContainUnavailable ? error : new ContainUnavailable((error as Error).message, '');
+  } finally {
+    for (const folder of folders) removeRunFolder(folder.dir);
+  }
+}
+
+/** Finishes applies that were interrupted, in the project's layer homes. Returns how many. */
+export function finishInterrupted(context: GuardContext): number {
+  const homes = projectOf(context)
+    .roots.map((root) => layerHome(root, context.env))
+    .filter((home): home is string => home !== undefined);
+  return recoverJournals(homes);
 }

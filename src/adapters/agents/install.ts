@@ -143,3 +143,21 @@ export const AGENT_SETTINGS: Record<AgentName, HookSettingsFile> = {
       ),
   },
 };
+
+/**
+ * Claude Code's machine-local settings (.claude/settings.local.json, not committed: the path is
+ * this machine's): its Bash commands run through `agentpolicy-sh -c` (contained execution) by
+ * the shell prefix in its `env`. A prefix of the user's own is kept, and the route not made.
+ */
+export const CLAUDE_SHELL = {
+  path: '.claude/settings.local.json',
+  merge(existing: Json, program: string): { settings: Json; changed: boolean; kept?: string } {
+    const env = asObject(existing.env);
+    const prefix = `${program} -c`;
+    const current = env.CLAUDE_CODE_SHELL_PREFIX;
+    if (current === prefix) return { settings: existing, changed: false };
+    if (typeof current === 'string' && current !== '' && !current.includes('agentpolicy-sh'))
+      return { settings: existing, changed: false, kept: current };
+    return { settings: { ...existing, env: { ...env, CLAUDE_CODE_SHELL_PREFIX: prefix } }, changed: true };
+  },
+};
