@@ -234,8 +234,11 @@ export function applySteps(journalPath: string, steps: Step[]): void {
   runJournal(journalPath, steps);
 }
 
-/** Finishes (or undoes) journals left by runs that died while applying. Returns how many. */
-export function recoverJournals(homes: string[]): number {
+/**
+ * Finishes (or undoes) journals left by runs that died while applying (a live run's journal is
+ * its own business). Returns how many.
+ */
+export function recoverJournals(homes: string[], alive: (pid: number) => boolean): number {
   let recovered = 0;
   for (const home of homes) {
     let names: string[];
@@ -245,6 +248,8 @@ export function recoverJournals(homes: string[]): number {
       continue;
     }
     for (const name of names) {
+      const owner = /^run-(\d+)-/.exec(name);
+      if (!owner || alive(Number(owner[1]))) continue;
       const path = join(home, name, 'journal.json');
       if (!existsSync(path)) continue;
       let journal: Journal;

@@ -111,99 +111,104 @@ function childrenOf(pid: number): number[] {
   }
 }
 
-export const linux: Backend = {
-  name: 'linux-namespaces',
-  probe: probeLinux,
-  run(spec, signals) {
-    const mounts = parseMountInfo(readFileSync('/proc/self/mountinfo', 'utf8'));
-    const roots = spec.layered.map((place) => place.root);
-    const nested = mountsInside(roots, mounts);
-    if (nested.length)
-      return Promise.reject(
-        new ContainUnavailable(
-          `a file system is mounted inside the project (${nested.join(', ')}), which an overlay cannot show`,
-          'Move the mount out of the project, or set `shell.contain` to "off".',
-        ),
-      );
-    const readOnly = readOnlyMounts(mounts, spec.writable, roots);
-    const ids = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
-    const perl = which('perl', spec.env);
-    const numbers = syscallNumbers(process.arch);
-    const argv =
-      perl && numbers
-        ? perlLaunch(perl, numbers, spec, readOnly)
-        : shellLaunch(which('setpriv', spec.env), spec, readOnly, ids);
-    return new Promise<HeldRun>((resolve, reject) => {
-      const child = spawn(argv[0]!, argv.slice(1), {
-        cwd: spec.cwd,
-        env: spec.env,
-        stdio: ['inherit', 'inherit', 'inherit', 'pipe', 'pipe'],
-      });
-      let host = 0;
-      let report = '';
-      let settled = false;
-      let stop = () => {};
-      const exited = new Promise<void>((done) => child.on('exit', () => done()));
-      const release = async () => {
-        stop();
-        (child.stdio[3] as NodeJS.WritableStream | null)?.end();
-        await exited;
-      };
-      const forward = (signal: NodeJS.Signals) => {
-        for (const pid of host ? childrenOf(host) : []) {
-          try {
-            process.kill(pid, signal);
-          } catch {
-            // Already gone.
-          }
-        }
-      };
-      child.on('error', (error) => {
-        settled = true;
-        reject(
+/** The backend; `launcher` picks perl where it is (the default), or util-linux and sh. */
+export function linuxBackend(launcher: 'perl' | 'sh' = 'perl'): Backend {
+  return {
+    name: 'linux-namespaces',
+    probe: probeLinux,
+    run(spec, signals) {
+      const mounts = parseMountInfo(readFileSync('/proc/self/mountinfo', 'utf8'));
+      const roots = spec.layered.map((place) => place.root);
+      const nested = mountsInside(roots, mounts);
+      if (nested.length)
+        return Promise.reject(
           new ContainUnavailable(
-            `cannot start unshare (${(error as NodeJS.ErrnoException).code ?? error.message})`,
-            'Install util-linux (it provides unshare and mount).',
+            `a file system is mounted inside the project (${nested.join(', ')}), which an overlay cannot show`,
+            'Move the mount out of the project, or set `shell.contain` to "off".',
           ),
         );
-      });
-      const output = child.stdio[4] as NodeJS.ReadableStream;
-      output.setEncoding('utf8');
-      output.on('data', (chunk: string) => {
-        report += chunk;
-        const ready = /^ready (\d+)$/m.exec(report);
-        if (ready && !host) {
-          host = Number(ready[1]);
-          stop = signals.on(forward);
-        }
-        const done = /^done (\d+)$/m.exec(report);
-        if (done && !settled) {
-          settled = true;
+      const readOnly = readOnlyMounts(mounts, spec.writable, roots);
+      const ids = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
+      const perl = launcher === 'perl' ? which('perl', spec.env) : undefined;
+      const numbers = syscallNumbers(process.arch);
+      const argv =
+        perl && numbers
+          ? perlLaunch(perl, numbers, spec, readOnly)
+          : shellLaunch(which('setpriv', spec.env), spec, readOnly, ids);
+      return new Promise<HeldRun>((resolve, reject) => {
+        const child = spawn(argv[0]!, argv.slice(1), {
+          cwd: spec.cwd,
+          env: spec.env,
+          stdio: ['inherit', 'inherit', 'inherit', 'pipe', 'pipe'],
+        });
+        let host = 0;
+        let report = '';
+        let settled = false;
+        let stop = () => {};
+        const exited = new Promise<void>((done) => child.on('exit', () => done()));
+        const release = async () => {
           stop();
-          const code = Number(done[1]);
-          resolve({ exitCode: code, view: (root) => `/proc/${host}/root${root}`, release });
-        }
+          (child.stdio[3] as NodeJS.WritableStream | null)?.end();
+          await exited;
+        };
+        const forward = (signal: NodeJS.Signals) => {
+          for (const pid of host ? childrenOf(host) : []) {
+            try {
+              process.kill(pid, signal);
+            } catch {
+              // Already gone.
+            }
+          }
+        };
+        child.on('error', (error) => {
+          settled = true;
+          reject(
+            new ContainUnavailable(
+              `cannot start unshare (${(error as NodeJS.ErrnoException).code ?? error.message})`,
+              'Install util-linux (it provides unshare and mount).',
+            ),
+          );
+        });
+        const output = child.stdio[4] as NodeJS.ReadableStream;
+        output.setEncoding('utf8');
+        output.on('data', (chunk: string) => {
+          report += chunk;
+          const ready = /^ready (\d+)$/m.exec(report);
+          if (ready && !host) {
+            host = Number(ready[1]);
+            stop = signals.on(forward);
+          }
+          const done = /^done (\d+)$/m.exec(report);
+          if (done && !settled) {
+            settled = true;
+            stop();
+            const code = Number(done[1]);
+            resolve({ exitCode: code, view: (root) => `/proc/${host}/root${root}`, release });
+          }
+        });
+        child.on('close', (code, signal) => {
+          stop();
+          if (settled) return;
+          settled = true;
+          if (!host) {
+            const failed = /^fail (\S+) ?(.*)$/m.exec(report);
+            const detail = report.replace(/^fail \S+ ?/m, '');
+            reject(explain(failed ? failed[1]! : 'namespace', detail || `exit ${code ?? signal}`));
+            return;
+          }
+          // The command ran, but its namespace was killed before its effects could be read.
+          reject(
+            new Error(
+              `the contained run was ended from outside (${signal ? `signal ${signal}` : `exit ${code}`}) before its effects could be read`,
+            ),
+          );
+        });
       });
-      child.on('close', (code, signal) => {
-        stop();
-        if (settled) return;
-        settled = true;
-        if (!host) {
-          const failed = /^fail (\S+) ?(.*)$/m.exec(report);
-          const detail = report.replace(/^fail \S+ ?/m, '');
-          reject(explain(failed ? failed[1]! : 'namespace', detail || `exit ${code ?? signal}`));
-          return;
-        }
-        // The command ran, but its namespace was killed before its effects could be read.
-        reject(
-          new Error(
-            `the contained run was ended from outside (${signal ? `signal ${signal}` : `exit ${code}`}) before its effects could be read`,
-          ),
-        );
-      });
-    });
-  },
-};
+    },
+  };
+}
+
+export const linux = linuxBackend();
 
 /** The exit code a shell reports for a death by signal. */
 export function signalCode(signal: NodeJS.Signals): number {

@@ -20,6 +20,7 @@ import {
   baseOf,
   isAlive,
   layerHome,
+  lockApply,
   makeRunFolder,
   type RunFolder,
   removeRunFolder,
@@ -134,7 +135,7 @@ export async function runContained(
       );
     homes.push(home);
   }
-  recoverJournals(homes);
+  finishJournals(homes);
   for (const home of homes) sweepStaleRuns(home, isAlive);
   const folders: RunFolder[] = homes.map(makeRunFolder);
   const layered: LayerPlace[] = plan.roots.map((root, i) => ({
@@ -208,7 +209,9 @@ export async function runContained(
       return 1;
     }
     if (!effects.empty) {
+      let unlock = () => {};
       try {
+        unlock = lockApply(homes.at(-1)!);
         const steps = planApply(
           layered.map((place, i) => ({
             root: place.root,
@@ -229,6 +232,8 @@ export async function runContained(
           ),
         );
         return 2;
+      } finally {
+        unlock();
       }
     }
     return held.exitCode;
@@ -283,5 +288,16 @@ export function finishInterrupted(context: GuardContext): number {
   const homes = projectOf(context)
     .roots.map((root) => layerHome(root, context.env))
     .filter((home): home is string => home !== undefined);
-  return recoverJournals(homes);
+  return finishJournals(homes);
+}
+
+/** Journals of runs that died while applying, finished under the apply lock. */
+function finishJournals(homes: string[]): number {
+  if (homes.length === 0) return 0;
+  const unlock = lockApply(homes.at(-1)!);
+  try {
+    return recoverJournals(homes, isAlive);
+  } finally {
+    unlock();
+  }
 }

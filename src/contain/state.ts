@@ -4,7 +4,16 @@
 // (~/.local/state/agentpolicy), or a hidden folder beside the project. One folder per covered
 // directory, named by a hash of its path; one folder per run in it, removed when the run is done.
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 
 function inside(path: string, dir: string): boolean {
@@ -125,5 +134,35 @@ export function isAlive(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * One apply at a time per project: contained commands run side by side, but their layers land one
+ * after the other, each checked against what the one before left. A lock whose holder died is
+ * taken over. Returns the release.
+ */
+export function lockApply(home: string, wait = 30_000): () => void {
+  const lock = join(home, 'apply.lock');
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  const deadline = Date.now() + wait;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      return () => rmSync(lock, { recursive: true, force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    let holder = 0;
+    try {
+      holder = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+    } catch {
+      // Being made or removed this instant.
+    }
+    if (holder && !isAlive(holder)) rmSync(lock, { recursive: true, force: true });
+    else if (Date.now() > deadline)
+      throw new Error('another contained command is still applying its changes');
+    else Atomics.wait(sleeper, 0, 0, 10);
   }
 }

@@ -11,7 +11,7 @@ import { tempDir } from '../helpers/repo.js';
 function fixture() {
   const base = tempDir();
   const root = join(base, 'project');
-  const run = join(base, 'state', 'run-1');
+  const run = join(base, 'state', 'run-1-test');
   const upper = join(run, 'upper');
   const files: Record<string, string> = {
     'keep.txt': 'keep\n',
@@ -87,7 +87,7 @@ describe('applying a layer', () => {
       mkdirSync(join(step.to, '..'), { recursive: true });
       renameSync(step.from, step.to);
     }
-    expect(recoverJournals([join(run, '..')])).toBe(1);
+    expect(recoverJournals([join(run, '..')], () => false)).toBe(1);
     expect(tree(root)).toEqual(AFTER);
   });
 
@@ -116,7 +116,7 @@ describe('applying a layer', () => {
     const { root, run, journal } = fixture();
     const before = tree(root);
     writeFileSync(journal, '{"version":1,"steps":[{"op":"mo');
-    recoverJournals([join(run, '..')]);
+    recoverJournals([join(run, '..')], () => false);
     expect(tree(root)).toEqual(before);
   });
 });

@@ -50,8 +50,8 @@ let copies = 0;
 function copy(): { dir: string; home: string; root: string } {
   const root = join(base, String(copies++));
   mkdirSync(root);
+  // The template is the user's already: cp -a keeps the owner.
   spawnSync('cp', ['-a', join(template, 'repo'), join(template, 'home'), root]);
-  if (AS_ROOT) spawnSync('chown', ['-R', 'nobody:nogroup', root]);
   return { dir: join(root, 'repo'), home: join(root, 'home'), root };
 }
 
@@ -72,21 +72,28 @@ interface Outcome {
   state: string;
 }
 
-function run(how: 'bash' | 'sh' | 'exec', command: string): Promise<Outcome> {
-  const place = copy();
+type Copy = ReturnType<typeof copy>;
+
+/** Runs a command in a copy, plainly (`bash`) or through one of the wrapper's doors. */
+function run(how: 'bash' | 'sh' | 'exec', command: string, given?: Copy): Promise<Outcome> {
+  const place = given ?? copy();
   const env = environment(place.home);
+  // The same shell under the same name each way, so its own messages read alike.
   const entry =
     how === 'bash'
-      ? ['bash', '-c', command]
+      ? ['/bin/bash', '-c', command]
       : how === 'sh'
         ? [process.execPath, SH, '-c', command]
-        : [process.execPath, BIN, 'exec', '--', 'bash', '-c', command];
+        : [process.execPath, BIN, 'exec', '--', '/bin/bash', '-c', command];
   const argv = userArgv(entry, env);
   return new Promise((resolve) => {
+    // A process group of its own, so a command that hangs (an editor waiting for a terminal) is
+    // ended with everything it started.
     const child = spawn(argv[0]!, argv.slice(1), {
       cwd: place.dir,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     let output = '';
     child.stdout.on('data', (chunk) => {
@@ -95,11 +102,17 @@ function run(how: 'bash' | 'sh' | 'exec', command: string): Promise<Outcome> {
     child.stderr.on('data', (chunk) => {
       output += chunk;
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // Gone already.
+      }
+    }, 30_000);
     child.on('close', (code) => {
       clearTimeout(timer);
-      const state = endState(place.dir, place.home, env);
-      rmSync(place.root, { recursive: true, force: true });
+      const state = endState(place, env);
+      if (!given) rmSync(place.root, { recursive: true, force: true });
       resolve({ status: code ?? -1, output: output.split(place.root).join('<copy>'), state });
     });
   });
@@ -107,40 +120,48 @@ function run(how: 'bash' | 'sh' | 'exec', command: string): Promise<Outcome> {
 
 /**
  * Everything a user could lose or notice, and nothing that differs between two honest runs: the
- * work tree (contents, modes, links, empty folders), the home, the index, the refs (commits by
- * tree and message), HEAD, the stash, the local config, the hooks.
+ * work tree (contents, modes, links, empty folders), the home (but agentpolicy's own state), the
+ * index, the refs (commits by tree and message), HEAD, the stash, the local config, the hooks.
  */
-function endState(dir: string, home: string, env: NodeJS.ProcessEnv): string {
+function endState(place: Copy, env: NodeJS.ProcessEnv): string {
   const hash = createHash('sha256');
-  const walk = (folder: string, skip: string) => {
+  const walk = (top: string, rel: string, skip: string[]) => {
     let names: string[];
     try {
-      names = readdirSync(folder).sort();
+      names = readdirSync(join(top, rel)).sort();
     } catch {
       return;
     }
     for (const name of names) {
-      const full = join(folder, name);
-      if (full === skip) continue;
+      const path = rel ? `${rel}/${name}` : name;
+      if (skip.includes(path)) continue;
+      const full = join(top, path);
       const stat = lstatSync(full);
-      hash.update(`${full}\0${stat.mode}\0`);
+      hash.update(`${path}\0${stat.mode}\0`);
       if (stat.isSymbolicLink()) hash.update(readlinkSync(full));
-      else if (stat.isDirectory()) walk(full, skip);
+      else if (stat.isDirectory()) walk(top, path, skip);
       else if (stat.isFile()) hash.update(readFileSync(full));
     }
   };
-  walk(dir, join(dir, '.git'));
-  walk(home, '');
-  walk(join(dir, '.git', 'hooks'), '');
-  const git = (...args: string[]) =>
-    spawnSync('git', ['-c', 'safe.directory=*', ...args], { cwd: dir, env, encoding: 'utf8' }).stdout ?? '';
-  hash.update(git('ls-files', '-s'));
-  hash.update(
-    git('for-each-ref', '--format=%(refname) %(objecttype) %(tree) %(*tree) %(subject) %(*subject)'),
+  hash.update('tree\0');
+  walk(place.dir, '', ['.git']);
+  hash.update('home\0');
+  walk(place.home, '', ['.local/state/agentpolicy']);
+  hash.update('hooks\0');
+  walk(join(place.dir, '.git', 'hooks'), '', []);
+  const git = spawnSync(
+    'sh',
+    [
+      '-c',
+      'git ls-files -s; git for-each-ref --format="%(refname) %(objecttype) %(tree) %(*tree) %(subject) %(*subject)"; git symbolic-ref -q HEAD || git log -1 --format="%T %s"; git stash list --format="%gs %T"; git config --local --list',
+    ],
+    {
+      cwd: place.dir,
+      env: { ...env, GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'safe.directory', GIT_CONFIG_VALUE_0: '*' },
+      encoding: 'utf8',
+    },
   );
-  hash.update(git('symbolic-ref', '-q', 'HEAD') || git('log', '-1', '--format=%T %s'));
-  hash.update(git('stash', 'list', '--format=%gs %T'));
-  hash.update(git('config', '--local', '--list'));
+  hash.update(git.stdout ?? '');
   return hash.digest('hex');
 }
 
@@ -187,14 +208,22 @@ describe.each([
   it('stops every command the policy must stop, with nothing changed', async () => {
     if (!runs) return;
     const failures: string[] = [];
+    // Through both doors, alternately; in a copy of its own per worker, made again after a change.
     const denied = entries.filter((entry) => entry.verdict === 'deny');
+    const workers: Copy[] = [];
     await pool(
-      denied.flatMap((entry) => (['sh', 'exec'] as const).map((how) => ({ entry, how }))),
-      3,
+      denied.map((entry, i) => ({ entry, how: i % 2 ? ('exec' as const) : ('sh' as const) })),
+      4,
       async ({ entry, how }) => {
-        const outcome = await run(how, entry.cmd);
-        if (outcome.state !== pristine.state) failures.push(`${how}: changed: ${entry.cmd}`);
-        else if (outcome.status === 0) failures.push(`${how}: exit 0, nothing changed: ${entry.cmd}`);
+        const place = workers.pop() ?? copy();
+        const outcome = await run(how, entry.cmd, place);
+        if (outcome.state !== pristine.state) {
+          failures.push(`${how}: changed: ${entry.cmd}\n${outcome.output}`);
+          rmSync(place.root, { recursive: true, force: true });
+          return;
+        }
+        if (outcome.status === 0) failures.push(`${how}: exit 0, nothing changed: ${entry.cmd}`);
+        workers.push(place);
       },
     );
     expect(failures).toEqual([]);
@@ -204,34 +233,32 @@ describe.each([
     if (!runs) return;
     const failures: string[] = [];
     const allowed = entries.filter((entry) => entry.verdict === 'allow');
-    await pool(allowed, 3, async (entry) => {
-      const [plain, again, sh, exec] = [
-        await run('bash', entry.cmd),
-        await run('bash', entry.cmd),
-        await run('sh', entry.cmd),
-        await run('exec', entry.cmd),
-      ];
-      const steady = plain.output === again.output;
-      for (const [how, outcome] of [
-        ['sh', sh],
-        ['exec', exec],
-      ] as const) {
+    await pool(
+      allowed.map((entry, i) => ({ entry, how: i % 2 ? ('exec' as const) : ('sh' as const) })),
+      4,
+      async ({ entry, how }) => {
+        const [plain, wrapped] = await Promise.all([run('bash', entry.cmd), run(how, entry.cmd)]);
         if (WRITES_OUTSIDE.some((pattern) => pattern.test(entry.cmd))) {
-          // Refused by the read-only file system: the project is as it was.
-          if (outcome.state !== pristine.state) failures.push(`${how}: changed: ${entry.cmd}`);
-          continue;
+          // Refused by the read-only file system, and said so.
+          if (wrapped.status === 0 || !/Read-only file system/.test(wrapped.output))
+            failures.push(`${how}: not refused: ${entry.cmd}\n${wrapped.output}`);
+          return;
         }
-        if (outcome.status !== plain.status)
+        if (wrapped.status !== plain.status)
           failures.push(
-            `${how}: exit ${outcome.status}, bash ${plain.status}: ${entry.cmd}\n${outcome.output}`,
+            `${how}: exit ${wrapped.status}, bash ${plain.status}: ${entry.cmd}\n${wrapped.output}`,
           );
-        else if (steady && outcome.output !== plain.output)
-          failures.push(
-            `${how}: output differs: ${entry.cmd}\n--- bash\n${plain.output}\n--- ${how}\n${outcome.output}`,
-          );
-        else if (outcome.state !== plain.state) failures.push(`${how}: end state differs: ${entry.cmd}`);
-      }
-    });
+        else if (wrapped.state !== plain.state) failures.push(`${how}: end state differs: ${entry.cmd}`);
+        else if (wrapped.output !== plain.output) {
+          // Output that differs between two plain runs too (times, process ids) is not compared.
+          const again = await run('bash', entry.cmd);
+          if (again.output === plain.output)
+            failures.push(
+              `${how}: output differs: ${entry.cmd}\n--- bash\n${plain.output}\n--- ${how}\n${wrapped.output}`,
+            );
+        }
+      },
+    );
     expect(failures).toEqual([]);
   }, 1_800_000);
 });
