@@ -4,6 +4,7 @@
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { CommandFacts } from '../rules/command-facts.js';
+import { matchesGlob } from '../rules/match.js';
 import { protects } from '../rules/protected-paths.js';
 import type { Operation } from '../shell/types.js';
 import type { GitEffect, ResolvedPolicy } from '../types.js';
@@ -23,6 +24,7 @@ import {
 } from './git-state.js';
 import { readLayer } from './layer.js';
 import {
+  blobOf,
   checkIgnored,
   emptyStatus,
   isIgnored,
@@ -49,6 +51,11 @@ export interface EffectInput {
   tempDirs: string[];
   /** The command, as messages name it. */
   via: string;
+  /**
+   * Paths the command line names for deletion (or as a move's source), absolute, globs allowed:
+   * removing an untracked file it names is what it says it does; removing others loses work.
+   */
+  named?: { path: string; glob: boolean }[];
 }
 
 export interface Effects {
@@ -73,7 +80,7 @@ function rel(path: string, dir: string): string {
 
 /** Files git writes as it works: never judged as files (their meaning is judged as git state). */
 const GIT_STATE =
-  /^(HEAD|ORIG_HEAD|FETCH_HEAD|MERGE_HEAD|MERGE_MSG|MERGE_MODE|MERGE_RR|AUTO_MERGE|CHERRY_PICK_HEAD|REVERT_HEAD|REBASE_HEAD|BISECT_[A-Z_]+|COMMIT_EDITMSG|SQUASH_MSG|TAG_EDITMSG|NOTES_MERGE_[A-Z_]+|index|sharedindex\.[0-9a-f]+|packed-refs|description|shallow|gc\.pid|gc\.log|config\.worktree|.*\.lock|(refs|reftable|logs|rebase-merge|rebase-apply|sequencer|rr-cache|modules|worktrees|lfs|fsmonitor--daemon|filter-repo)(\/.*)?|objects\/(?!info\/(http-)?alternates$).*|agentpolicy\/cache(\/.*)?)$/;
+  /^(HEAD|ORIG_HEAD|FETCH_HEAD|MERGE_HEAD|MERGE_MSG|MERGE_MODE|MERGE_RR|AUTO_MERGE|CHERRY_PICK_HEAD|REVERT_HEAD|REBASE_HEAD|BISECT_[A-Z_]+|COMMIT_EDITMSG|SQUASH_MSG|TAG_EDITMSG|NOTES_MERGE_[A-Z_]+|index|sharedindex\.[0-9a-f]+|packed-refs|description|shallow|info\/refs|gc\.pid|gc\.log|config\.worktree|.*\.lock|(refs|reftable|logs|rebase-merge|rebase-apply|sequencer|rr-cache|modules|worktrees|lfs|fsmonitor--daemon|filter-repo)(\/.*)?|objects\/(?!info\/(http-)?alternates$).*|agentpolicy\/cache(\/.*)?)$/;
 
 /** Changes under a git directory, file by file, relative to it. */
 function gitChanges(
@@ -188,9 +195,6 @@ export function readEffects(input: EffectInput): Effects {
           trees.view,
         );
     if (lost.length) effects.git.push({ kind: 'work-discarded', paths: lost, untracked: false });
-    const untracked = removedUntracked(status, changes);
-    if (untracked.length >= 3)
-      effects.git.push({ kind: 'work-discarded', paths: untracked, untracked: true });
   }
 
   // git's directories.
@@ -206,7 +210,17 @@ export function readEffects(input: EffectInput): Effects {
       }
     }
     const unique = [...new Map(all.map((entry) => [entry.path, entry])).values()];
-    judgeGit(unique, places, before, after, viewOf, effects, changes, status, via);
+    const saved = judgeGit(unique, places, before, after, viewOf, effects, changes, status, via);
+    const named = (path: string) =>
+      (input.named ?? []).some((target) =>
+        target.glob
+          ? matchesGlob(join(project.root, path), target.path)
+          : inside(join(project.root, path), target.path),
+      );
+    const untracked = removedUntracked(status, changes).filter(
+      (path) => !named(path) && !saved.has(blobOf(join(project.root, path), status.format) ?? ''),
+    );
+    if (untracked.length) effects.git.push({ kind: 'work-discarded', paths: untracked, untracked: true });
   }
   return effects;
 }
@@ -252,7 +266,7 @@ function judgeGit(
   workChanges: PathChange[],
   status: WorktreeStatus,
   via: string,
-): void {
+): Set<string> {
   const relOf = (path: string) =>
     inside(path, places.gitDir) && places.gitDir !== places.commonDir && !inside(places.gitDir, path)
       ? rel(path, places.gitDir)
@@ -334,8 +348,9 @@ function judgeGit(
   const pruned = prunedObjects(changed, after);
   if (pruned) effects.git.push({ kind: 'objects-pruned', count: pruned });
   const indexChanged = changed.some((entry) => entry.rel === 'index');
+  const saved = refsBefore && refsAfter ? savedObjects(refsBefore, refsAfter, after) : new Set<string>();
   if (indexChanged || refsChanged) {
-    const discarded = discardedWork(workChanges, status, indexChanged, before, after, refsBefore, refsAfter);
+    const discarded = discardedWork(workChanges, status, indexChanged, before, after, saved);
     // The same files may have been found reverted without git: one effect per path.
     const known = new Set(
       effects.git.flatMap((effect) => (effect.kind === 'work-discarded' ? effect.paths : [])),
@@ -343,6 +358,24 @@ function judgeGit(
     const fresh = discarded.filter((path) => !known.has(path));
     if (fresh.length) effects.git.push({ kind: 'work-discarded', paths: fresh, untracked: false });
   }
+  return saved;
+}
+
+/** Objects the command's new commits, tags and stash entries hold (and no ref held before). */
+function savedObjects(
+  before: ReturnType<typeof readRefs>,
+  after: ReturnType<typeof readRefs>,
+  git: GitRunner,
+): Set<string> {
+  const saved = new Set<string>();
+  const fresh = [...new Set([...after.refs.values()])];
+  const old = [...new Set([...before.refs.values(), ...(before.head ? [before.head] : [])])];
+  const out = git(['rev-list', '--objects', '--stdin'], {
+    input: `${fresh.join('\n')}\n${old.map((oid) => `^${oid}`).join('\n')}\n`,
+    ok: [128],
+  }).stdout;
+  for (const line of out.split('\n')) if (line) saved.add(line.split(' ')[0]!);
+  return saved;
 }
 
 /** Our own state in .git/agentpolicy: the audit log may grow and allowances may be spent. */
@@ -445,8 +478,7 @@ function discardedWork(
   indexChanged: boolean,
   before: GitRunner,
   after: GitRunner,
-  refsBefore: ReturnType<typeof readRefs> | undefined,
-  refsAfter: ReturnType<typeof readRefs> | undefined,
+  saved: Set<string>,
 ): string[] {
   const dirty = changes
     .filter((change) => change.before === 'file' && !change.ignored && status.dirty.has(change.path))
@@ -479,16 +511,6 @@ function discardedWork(
     return stored.has(now[at]);
   });
   if (reverted.length === 0) return [];
-  const saved = new Set<string>();
-  if (refsBefore && refsAfter) {
-    const fresh = [...new Set([...refsAfter.refs.values()])];
-    const old = [...new Set([...refsBefore.refs.values(), ...(refsBefore.head ? [refsBefore.head] : [])])];
-    const out = after(['rev-list', '--objects', '--stdin'], {
-      input: `${fresh.join('\n')}\n${old.map((oid) => `^${oid}`).join('\n')}\n`,
-      ok: [128],
-    }).stdout;
-    for (const line of out.split('\n')) if (line) saved.add(line.split(' ')[0]!);
-  }
   const was = blobs(before, reverted);
   return reverted.filter((path, at) => {
     const blob = was[at]!;

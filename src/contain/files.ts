@@ -4,7 +4,7 @@
 // a rule can care, so a file rewritten with the same bytes is no change at all; inside folders git
 // ignores (build output, node_modules) only the paths a rule protects are read.
 import { lstatSync, readdirSync, readFileSync, readlinkSync, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Operation, Target } from '../shell/types.js';
 import type { LayerEntry } from './backend.js';
 
@@ -201,6 +201,27 @@ export function changeOperations(
           : 'modify';
     if (change.after === 'dir') continue;
     operations.push({ kind: 'write', target: target(root, change.path), mode, via });
+    // A link made by the command leads later writes to where it points: judged as a write there,
+    // as the static pass judges `ln -s` (a link to the policy, to .git, out of the project).
+    if (change.after === 'symlink' && after) {
+      const pointed = linkTarget(join(trees.view, change.path), join(root, change.path));
+      if (pointed)
+        operations.push({
+          kind: 'write',
+          target: { raw: pointed, path: pointed, glob: false, dynamic: false },
+          mode: 'modify',
+          via,
+        });
+    }
   }
   return operations;
+}
+
+/** Where a symbolic link at `real` (read at `seen`) points, as an absolute, normalised path. */
+function linkTarget(seen: string, real: string): string | undefined {
+  try {
+    return resolve(dirname(real), readlinkSync(seen));
+  } catch {
+    return undefined;
+  }
 }

@@ -3,14 +3,23 @@
 // policy; allowed, the layer is applied to the real tree (all or nothing) and the command's exit
 // code passed on; denied, the layer is dropped, the exit code is 1, and the reason says what would
 // have been lost and what to do instead. The command's output streams are live either way.
-import { existsSync, realpathSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { applyAllowOnce, audit, type GuardContext, tempDirectories } from '../adapters/guard.js';
+import { git } from '../git/exec.js';
 import { locateRepository } from '../git/locate.js';
 import { containDeniedText, containFailedText } from '../messages.js';
 import type { Decision } from '../types.js';
-import { ApplyConflict, applySteps, planApply, recoverJournals } from './apply.js';
+import { ApplyConflict, applySteps, planApply, recoverJournals, type Step } from './apply.js';
 import type { Backend, HeldRun, LayerPlace, SignalRelay } from './backend.js';
 import { type Effects, type Project, readEffects } from './effects.js';
 import { judgeEffects } from './judge.js';
@@ -38,6 +47,8 @@ export interface ContainRequest {
   agent: string;
   tool: string;
   stderr: (text: string) => void;
+  /** What the command line names for deletion (see EffectInput.named). */
+  named?: { path: string; glob: boolean }[];
 }
 
 /**
@@ -143,7 +154,14 @@ export async function runContained(
     upper: folders[i]!.upper,
     work: folders[i]!.work,
   }));
+  // The project's own folder shows the upper layer's mode and times: give it the real one's.
+  for (const place of layered) {
+    const stat = statSync(place.root);
+    chmodSync(place.upper, stat.mode & 0o7777);
+    utimesSync(place.upper, stat.atime, stat.mtime);
+  }
   const { project } = plan;
+  const indexAtStart = readIndex(project);
   const tempDirs = tempDirectories(context.policy, context.env);
   // A real path changed after this is a conflict (file times have finer steps than Date.now()).
   const started = Date.now() + 1;
@@ -181,6 +199,7 @@ export async function runContained(
         env: context.env,
         tempDirs,
         via: shortText(request.command),
+        ...(request.named ? { named: request.named } : {}),
       });
       decision = effects.empty
         ? { verdict: 'allow', findings: [] }
@@ -212,15 +231,31 @@ export async function runContained(
       let unlock = () => {};
       try {
         unlock = lockApply(homes.at(-1)!);
-        const steps = planApply(
-          layered.map((place, i) => ({
-            root: place.root,
-            upper: place.upper,
-            trash: folders[i]!.trash,
-            entries: effects.entries.get(place.root) ?? [],
-          })),
-          started,
-        );
+        const layers = layered.map((place, i) => ({
+          root: place.root,
+          upper: place.upper,
+          trash: folders[i]!.trash,
+          entries: effects.entries.get(place.root) ?? [],
+        }));
+        let steps: Step[];
+        try {
+          steps = planApply(layers, started);
+        } catch (error) {
+          // git refreshes the index's file times on most commands: when only that clashes with
+          // another command's index, and this one's holds the entries it started with (or those
+          // the index holds now: it read the other's), its index is left out.
+          const index = project.gitDir && join(project.gitDir, 'index');
+          if (
+            !(error instanceof ApplyConflict) ||
+            !index ||
+            error.paths.some((path) => path !== index) ||
+            !sameEntries(project, indexAtStart, viewlessUpper(layered, index), folders[0]!.dir, context.env)
+          )
+            throw error;
+          for (const layer of layers)
+            layer.entries = layer.entries.filter((entry) => join(layer.root, entry.path) !== index);
+          steps = planApply(layers, started);
+        }
         applySteps(join(folders[0]!.dir, 'journal.json'), steps);
       } catch (error) {
         request.stderr(
@@ -300,4 +335,44 @@ function finishJournals(homes: string[]): number {
   } finally {
     unlock();
   }
+}
+
+/** The index's bytes as the command starts (a few megabytes at most in large repositories). */
+function readIndex(project: Project): Buffer | undefined {
+  if (!project.gitDir) return undefined;
+  try {
+    return readFileSync(join(project.gitDir, 'index'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where a real path's new version lies in the layers. */
+function viewlessUpper(layered: LayerPlace[], path: string): string {
+  const place = layered.find((candidate) => path.startsWith(`${candidate.root}${sep}`));
+  return place ? join(place.upper, path.slice(place.root.length)) : path;
+}
+
+/**
+ * Whether an index file holds the same entries (mode, blob, stage, path) as the index at the start
+ * or the real index now, whatever its file times.
+ */
+function sameEntries(
+  project: Project,
+  before: Buffer | undefined,
+  after: string,
+  scratch: string,
+  env: NodeJS.ProcessEnv,
+): boolean {
+  if (!before || !project.gitDir) return false;
+  const copy = join(scratch, 'index.before');
+  writeFileSync(copy, before);
+  const entries = (file: string) =>
+    git(['ls-files', '-s', '-z'], {
+      cwd: project.root,
+      env: { ...env, GIT_DIR: project.gitDir, GIT_INDEX_FILE: file },
+      okStatus: [128],
+    }).stdout;
+  const layer = entries(after);
+  return layer === entries(copy) || layer === entries(join(project.gitDir, 'index'));
 }

@@ -16,6 +16,7 @@ import {
   SH,
   takeBack,
   wrapper,
+  wrapperAsync,
 } from './helpers.js';
 
 let runs = false;
@@ -131,6 +132,24 @@ describe('contained execution', () => {
     expect(result.stdout).toBe('1\n1\n');
     expect(result.status).toBe(0);
     expect(repo.read('inner.txt')).toBe('inner\n');
+  });
+
+  it('runs contained commands side by side: each lands, and a refreshed index undoes no staging', async () => {
+    if (!runs) return;
+    const repo = containedRepo();
+    // One long command that refreshes the index as it ends; one short that stages a new file.
+    const long = wrapperAsync(repo, [
+      '-c',
+      'sleep 2; touch README.md; git status --short > /dev/null; echo long > long.txt',
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const short = await wrapperAsync(repo, ['-c', 'echo "export {};" > src/new.ts && git add src/new.ts']);
+    const first = await long;
+    takeBack(repo);
+    expect(short.status).toBe(0);
+    expect(first).toEqual({ status: 0, stdout: '', stderr: '' });
+    expect(repo.read('long.txt')).toBe('long\n');
+    expect(repo.git('diff', '--cached', '--name-only')).toBe('src/new.ts\n');
   });
 
   it('gives the command the terminal it was given', () => {

@@ -1,6 +1,7 @@
 import { applyAllowOnce, guardArgv } from '../../adapters/guard.js';
-import { runWrapped } from '../../contain/wrapper.js';
+import { commandOperations, runWrapped } from '../../contain/wrapper.js';
 import { UsageError } from '../../errors.js';
+import { analyzeArgv } from '../../shell/analyze.js';
 import type { Globals } from '../commands.js';
 import { guardContext } from '../guard-context.js';
 import type { Io } from '../io.js';
@@ -21,5 +22,11 @@ export async function run(argv: string[], io: Io, globals: Globals): Promise<num
   const context = await guardContext(io.cwd, io.env, globals);
   const command = words.join(' ');
   const decision = applyAllowOnce(guardArgv(words, context), context, command);
-  return runWrapped({ argv: words, command, agent: 'exec', tool: 'exec' }, decision, context, io.stderr);
+  const operations = commandOperations((env) => analyzeArgv(words, context.cwd, env).operations, context);
+  return runWrapped(
+    { argv: words, command, agent: 'exec', tool: 'exec', operations },
+    decision,
+    context,
+    io.stderr,
+  );
 }

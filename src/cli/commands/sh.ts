@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { CLAUDE_HOOK } from '../../adapters/agents/install.js';
 import { applyAllowOnce, guardCommand } from '../../adapters/guard.js';
-import { runWrapped } from '../../contain/wrapper.js';
+import { commandOperations, runWrapped } from '../../contain/wrapper.js';
+import { analyzeCommand } from '../../shell/analyze.js';
 import type { Decision } from '../../types.js';
 import type { Globals } from '../commands.js';
 import { guardContext } from '../guard-context.js';
@@ -70,16 +71,21 @@ export async function run(argv: string[], io: Io, globals: Globals): Promise<num
   const script = at === -1 ? argv.find((arg) => !arg.startsWith('-') && !arg.startsWith('+')) : undefined;
   const context = await guardContext(io.cwd, io.env, globals);
   const checked = command ?? (script !== undefined ? `sh ${quote(script)}` : undefined);
+  const judged = checked === undefined ? undefined : withoutHostSetUp(checked, io.env);
   const decision: Decision =
-    checked === undefined
+    judged === undefined
       ? { verdict: 'allow', findings: [] }
-      : applyAllowOnce(guardCommand(withoutHostSetUp(checked, io.env), context), context, checked);
+      : applyAllowOnce(guardCommand(judged, context), context, checked);
   return runWrapped(
     {
       argv: input !== undefined ? [shell, '-c', input] : [shell, ...argv],
       command: checked ?? shell,
       agent: 'sh',
       tool: 'shell',
+      operations:
+        judged === undefined
+          ? []
+          : commandOperations((env) => analyzeCommand(judged, context.cwd, env).operations, context),
     },
     decision,
     context,
