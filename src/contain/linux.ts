@@ -1,18 +1,18 @@
 // The Linux backend: unprivileged user, mount and PID namespaces, no root, no setuid helper.
 // PID 1 of the new PID namespace (root only in the new user namespace; launch.ts):
-//   1. keeps the writable folders (temp, caches) writable and makes every other file system
-//      read-only,
-//   2. mounts a fresh /proc, so the command sees only its own processes,
-//   3. mounts each layered directory as an overlay: the real directory below, read-only; the
+//   1. keeps the writable folders (temp, caches) writable,
+//   2. mounts each layered directory as an overlay: the real directory below, read-only; the
 //      command's writes, removals (whiteouts) and new files in `upper`, on the same file system,
-//   4. hides the folder that holds the layers, so the command cannot reach them directly,
-//   5. runs the command as the real user in one more user and mount namespace, where the mounts
+//   3. makes every other file system read-only (each overlay keeps its own handle on its upper
+//      layer, so this comes after them),
+//   4. mounts a fresh /proc, so the command sees only its own processes,
+//   5. hides the folder that holds the layers, so the command cannot reach them directly,
+//   6. runs the command as the real user in one more user and mount namespace, where the mounts
 //      above are locked: it cannot unmount the overlay to reach the real tree,
-//   6. when the command exits, kills whatever it left running, reports, and waits: the mounts stay
+//   7. when the command exits, kills whatever it left running, reports, and waits: the mounts stay
 //      up so the wrapper can read the tree as the command left it through /proc/<pid>/root.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { constants } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Availability, Backend, HeldRun } from './backend.js';
 import { perlLaunch, shellLaunch, syscallNumbers } from './launch.js';
@@ -209,25 +209,3 @@ export function linuxBackend(launcher: 'perl' | 'sh' = 'perl'): Backend {
 }
 
 export const linux = linuxBackend();
-
-/** The exit code a shell reports for a death by signal. */
-export function signalCode(signal: NodeJS.Signals): number {
-  return 128 + (constants.signals[signal] ?? 0);
-}
-
-/** A quick real run of `true`, for doctor: the only proof that containment works here. */
-export function tryContainment(env: NodeJS.ProcessEnv): Availability {
-  const probed = probeLinux(env);
-  if (!probed.ok) return probed;
-  const result = spawnSync('unshare', ['--user', '--map-root-user', '--mount', '--pid', '--fork', 'true'], {
-    encoding: 'utf8',
-    env,
-  });
-  if (result.status !== 0) return { ok: false, ...explainAvailability('namespace', result.stderr) };
-  return { ok: true };
-}
-
-function explainAvailability(step: string, detail: string): { reason: string; fix: string } {
-  const error = explain(step, detail);
-  return { reason: error.message, fix: error.fix };
-}

@@ -5,7 +5,7 @@
 // exactly as under plain bash: exit code, output, project, home.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -43,11 +43,17 @@ const MAKEFILE = 'all: build\n\nbuild:\n\ttsc -p .\n\ntest:\n\tvitest run\n\ncle
 const WRITES_OUTSIDE = [/git worktree add \.\.\//];
 
 /**
- * overlayfs counts no subfolders: the project's folder and the folders a command changed show a
- * link count of 1 to `ls -l` (documented under "What it does not cover").
+ * What `ls -l` shows differently inside, by the nature of the kernel's features (both documented
+ * under "What it does not cover"): overlayfs counts no subfolders, so the project's folder and the
+ * folders a command changed show a link count of 1; an unprivileged user namespace maps only your
+ * own user, so files of other users (root's, in /tmp) show as nobody:nogroup.
  */
-function linkCounts(output: string): string {
-  return output.replace(/^(d[-rwxsStT]{9}[.+]?)\s+\d+ /gm, '$1 <links> ');
+function lsColumns(output: string): string {
+  return output.replace(
+    /^([-dlcbps][-rwxsStT]{9}[.+]?)\s+(\d+) (\S+)\s+(\S+)\s+/gm,
+    (_, mode: string, links: string) =>
+      `${mode} ${mode.startsWith('d') ? '<links>' : links} <owner> <group> `,
+  );
 }
 
 let base = '';
@@ -126,7 +132,7 @@ function run(how: 'bash' | 'sh' | 'exec', command: string, given?: Copy): Promis
       clearTimeout(timer);
       const state = endState(place, env);
       if (!given) rmSync(place.root, { recursive: true, force: true });
-      const shown = (text: string) => linkCounts(text.split(place.root).join('<copy>'));
+      const shown = (text: string) => lsColumns(text.split(place.root).join('<copy>'));
       resolve({ status: code ?? -1, stdout: shown(stdout), stderr: shown(stderr), state });
     });
   });
@@ -160,7 +166,8 @@ function endState(place: Copy, env: NodeJS.ProcessEnv): string {
   hash.update('tree\0');
   walk(place.dir, '', ['.git']);
   hash.update('home\0');
-  walk(place.home, '', ['.local/state/agentpolicy']);
+  // Caches (npm's logs are named by the time) are refilled by any run: nothing to lose there.
+  walk(place.home, '', ['.local/state/agentpolicy', '.npm', '.cache']);
   hash.update('hooks\0');
   walk(join(place.dir, '.git', 'hooks'), '', []);
   const git = spawnSync(
@@ -200,7 +207,9 @@ beforeAll(async () => {
   const repo = createCorpusRepo({ extends: 'agentpolicy:recommended' }, 'test', false);
   repo.write('package.json', `${JSON.stringify(PACKAGE, null, 2)}\n`);
   repo.write('Makefile', MAKEFILE);
-  repo.git('add', 'package.json', 'Makefile');
+  // Scripts are executable, as in a real project: `./scripts/x.sh` runs what it says.
+  for (const script of ['scripts/build.sh', 'scripts/cleanup.sh']) chmodSync(join(repo.dir, script), 0o755);
+  repo.git('add', 'package.json', 'Makefile', 'scripts');
   repo.git('commit', '-q', '-m', 'scripts');
   repo.write('src/index.ts', 'uncommitted edit\n');
   // A home a user of npm and build tools has.
