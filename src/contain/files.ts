@@ -3,7 +3,16 @@
 // creations, a removed file whose content reappears elsewhere as a move. Content is compared where
 // a rule can care, so a file rewritten with the same bytes is no change at all; inside folders git
 // ignores (build output, node_modules) only the paths a rule protects are read.
-import { lstatSync, readdirSync, readFileSync, readlinkSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readlinkSync,
+  readSync,
+  type Stats,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Operation, Target } from '../shell/types.js';
 import type { LayerEntry } from './backend.js';
@@ -65,7 +74,33 @@ export function sameContent(a: string, b: string): boolean {
   if (sa.isSymbolicLink()) return readlinkSync(a) === readlinkSync(b);
   if (!sa.isFile()) return sa.isDirectory();
   if (sa.size !== sb.size) return false;
-  return readFileSync(a).equals(readFileSync(b));
+  return sameBytes(a, b);
+}
+
+/** Compares two files of the same size a megabyte at a time (a command may leave huge files). */
+function sameBytes(a: string, b: string): boolean {
+  const flags = constants.O_RDONLY | constants.O_NOFOLLOW;
+  const fa = openSync(a, flags);
+  let fb: number;
+  try {
+    fb = openSync(b, flags);
+  } catch (error) {
+    closeSync(fa);
+    throw error;
+  }
+  try {
+    const ba = Buffer.allocUnsafe(1 << 20);
+    const bb = Buffer.allocUnsafe(1 << 20);
+    for (;;) {
+      const na = readSync(fa, ba, 0, ba.length, null);
+      const nb = readSync(fb, bb, 0, bb.length, null);
+      if (na !== nb || !ba.subarray(0, na).equals(bb.subarray(0, nb))) return false;
+      if (na === 0) return true;
+    }
+  } finally {
+    closeSync(fa);
+    closeSync(fb);
+  }
 }
 
 /**
