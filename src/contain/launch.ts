@@ -42,18 +42,19 @@ export function syscallNumbers(arch: string): [number, number, number] | undefin
 
 /*
  * The perl launcher. Arguments: the three syscall numbers, then tagged settings up to `--`
- * (w <writable dir>, r <mount point> <flags>, o <overlay target> <options>, h <hidden dir>,
- * c <cwd>), then the command. Flags: CLONE_NEWUSER 0x10000000, CLONE_NEWNS 0x20000,
+ * (w <writable dir>, p <pinned dir>, r <mount point> <flags>, o <overlay target> <options>,
+ * h <hidden dir>, c <cwd>), then the command. Flags: CLONE_NEWUSER 0x10000000, CLONE_NEWNS 0x20000,
  * CLONE_NEWPID 0x20000000; MS_RDONLY 1, MS_REMOUNT 32, MS_BIND 4096, MS_REC 16384, MS_PRIVATE
  * 1<<18; PR_SET_PDEATHSIG 1; F_SETFD 2, FD_CLOEXEC 1 (no modules: each costs a file read at start).
  */
 const PERL = `
 my ($unshare, $mount, $prctl) = splice(@ARGV, 0, 3);
-my (@writable, @readonly, @overlay, @hidden, $cwd);
+my (@writable, @pinned, @readonly, @overlay, @hidden, $cwd);
 while (@ARGV) {
   my $tag = shift @ARGV;
   last if $tag eq '--';
   if ($tag eq 'w') { push @writable, shift @ARGV }
+  elsif ($tag eq 'p') { push @pinned, shift @ARGV }
   elsif ($tag eq 'r') { push @readonly, [splice(@ARGV, 0, 2)] }
   elsif ($tag eq 'o') { push @overlay, [splice(@ARGV, 0, 2)] }
   elsif ($tag eq 'h') { push @hidden, shift @ARGV }
@@ -83,6 +84,7 @@ my ($host) = split(' ', scalar <$stat>);
 close($stat);
 mnt(0, '/', 0, 0x40000 | 0x4000, 0) or fail('private');
 for my $dir (@writable) { mnt($dir, $dir, 0, 0x1000 | 0x4000, 0) or fail('writable') }
+for my $dir (@pinned) { mnt($dir, $dir, 0, 0x1000 | 0x4000, 0) or fail('pin') }
 for my $o (@overlay) { mnt('overlay', $o->[0], 'overlay', 0, $o->[1]) or fail('overlay') }
 for my $ro (@readonly) { mnt(0, $ro->[0], 0, 0x20 | 0x1000 | 1 | $ro->[1], 0) or fail('read-only') }
 mnt('proc', '/proc', 'proc', 2 | 4 | 8, 0) or fail('proc');
@@ -119,9 +121,11 @@ export function perlLaunch(
   numbers: [number, number, number],
   spec: RunSpec,
   readOnly: Mount[],
+  pinned: string[],
 ): string[] {
   const settings = [
     ...spec.writable.flatMap((dir) => ['w', dir]),
+    ...pinned.flatMap((dir) => ['p', dir]),
     ...readOnly.flatMap((mount) => ['r', mount.point, String(keptFlags(mount))]),
     ...spec.layered.flatMap((place) => ['o', place.root, overlayOptions(place)]),
     ...spec.hidden.flatMap((dir) => ['h', dir]),
@@ -137,12 +141,13 @@ export function quote(word: string): string {
 }
 
 /** The sh launcher: PID 1 of util-linux's `unshare --pid --fork`; the command's argv follows as "$@". */
-export function shellScript(spec: RunSpec, readOnly: Mount[], ids: Ids): string {
+export function shellScript(spec: RunSpec, readOnly: Mount[], pinned: string[], ids: Ids): string {
   return [
     'fail() { echo "fail $1" >&4; exit 111; }',
     // /proc is still the outer one here: its "self" is this process as the wrapper sees it.
     'read -r p _ < /proc/self/stat',
     ...spec.writable.map((dir) => `mount --rbind ${quote(dir)} ${quote(dir)} 2>&4 || fail writable`),
+    ...pinned.map((dir) => `mount --rbind ${quote(dir)} ${quote(dir)} 2>&4 || fail pin`),
     // The overlays before the read-only remounts: each keeps its own writable handle on its upper layer.
     ...spec.layered.map(
       (place) =>
@@ -166,6 +171,7 @@ export function shellLaunch(
   setpriv: string | undefined,
   spec: RunSpec,
   readOnly: Mount[],
+  pinned: string[],
   ids: Ids,
 ): string[] {
   // If the wrapper dies, the namespace dies with it (setpriv keeps the parent-death signal across
@@ -181,7 +187,7 @@ export function shellLaunch(
     '--kill-child',
     'sh',
     '-c',
-    shellScript(spec, readOnly, ids),
+    shellScript(spec, readOnly, pinned, ids),
     'agentpolicy-contain',
     ...spec.argv,
   ];

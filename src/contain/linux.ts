@@ -12,11 +12,11 @@
 //   7. when the command exits, kills whatever it left running, reports, and waits: the mounts stay
 //      up so the wrapper can read the tree as the command left it through /proc/<pid>/root.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { Availability, Backend, HeldRun } from './backend.js';
 import { perlLaunch, shellLaunch, syscallNumbers } from './launch.js';
-import { mountsInside, parseMountInfo, readOnlyMounts } from './mounts.js';
+import { mountsInside, parseMountInfo, pinnedFolders, readOnlyMounts } from './mounts.js';
 
 export class ContainUnavailable extends Error {
   readonly fix: string;
@@ -99,6 +99,14 @@ function readNumber(path: string): number | undefined {
   }
 }
 
+function real(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
 function childrenOf(pid: number): number[] {
   try {
     return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
@@ -128,13 +136,14 @@ export function linuxBackend(launcher: 'perl' | 'sh' = 'perl'): Backend {
           ),
         );
       const readOnly = readOnlyMounts(mounts, spec.writable, roots);
+      const pinned = pinnedFolders(spec.writable, [...roots, ...spec.hidden].map(real));
       const ids = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
       const perl = launcher === 'perl' ? which('perl', spec.env) : undefined;
       const numbers = syscallNumbers(process.arch);
       const argv =
         perl && numbers
-          ? perlLaunch(perl, numbers, spec, readOnly)
-          : shellLaunch(which('setpriv', spec.env), spec, readOnly, ids);
+          ? perlLaunch(perl, numbers, spec, readOnly, pinned)
+          : shellLaunch(which('setpriv', spec.env), spec, readOnly, pinned, ids);
       return new Promise<HeldRun>((resolve, reject) => {
         const child = spawn(argv[0]!, argv.slice(1), {
           cwd: spec.cwd,

@@ -1,7 +1,8 @@
 // The mount table, for the Linux backend: which file systems to make read-only for the command
 // (every one that holds files, but the writable folders and the layered ones), with the flags a
 // remount must keep (a user namespace may not clear nosuid, nodev, noexec or the atime mode of a
-// mount it did not make).
+// mount it did not make), and which folders to pin in place.
+import { dirname } from 'node:path';
 
 export interface Mount {
   point: string;
@@ -90,4 +91,21 @@ export function keptFlags(mount: Mount): number {
   if (has('relatime')) flags |= 1 << 21;
   else if (!has('noatime')) flags |= 1 << 24; // MS_STRICTATIME
   return flags;
+}
+
+/**
+ * The folders between a writable folder and a layered or hidden one inside it (a project under
+ * /tmp), outermost first. Each is bound onto itself: a mount point cannot be renamed or removed
+ * (EBUSY), so a command cannot move the project or the layers away from the paths the wrapper
+ * reads and applies, and put something else in their place.
+ */
+export function pinnedFolders(writable: string[], kept: string[]): string[] {
+  const pinned = new Set<string>();
+  for (const path of kept) {
+    for (const dir of writable) {
+      if (path === dir || !inside(path, dir)) continue;
+      for (let up = dirname(path); up !== dir && inside(up, dir); up = dirname(up)) pinned.add(up);
+    }
+  }
+  return [...pinned].sort((a, b) => a.split('/').length - b.split('/').length);
 }

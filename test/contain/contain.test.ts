@@ -104,6 +104,22 @@ describe('contained execution', () => {
     expect(existsSync(join(repo.home, '.cache', 'cached'))).toBe(true);
   });
 
+  it('pins the folders above the project and its layers where they lie in a temp folder', () => {
+    if (!runs) return;
+    const repo = containedRepo();
+    // The repository and its home are under the temp folder, which the command may write.
+    const result = wrapper(repo, 'sh', [
+      '-c',
+      opaque(
+        'd=$(dirname "$PWD"); mv "$d" "$d.moved" 2>/dev/null || echo refused; mv "$HOME/.local/state" "$HOME/.local/moved" 2>/dev/null || echo refused; mkdir "$d/x" && echo sibling-written',
+      ),
+    ]);
+    takeBack(repo);
+    expect(result.stdout).toBe('refused\nrefused\nsibling-written\n');
+    expect(repo.read('README.md')).toBe('# project\n');
+    expect(existsSync(join(repo.home, '.local', 'state', 'agentpolicy'))).toBe(true);
+  });
+
   it('ends whatever the command left running, and applies none of its later writes', () => {
     if (!runs) return;
     const repo = containedRepo();
