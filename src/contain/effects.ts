@@ -23,6 +23,7 @@ import {
   stashEffects,
 } from './git-state.js';
 import { readLayer } from './layer.js';
+import { shadowGitDir } from './shadow-git.js';
 import {
   blobOf,
   checkIgnored,
@@ -56,6 +57,8 @@ export interface EffectInput {
    * removing an untracked file it names is what it says it does; removing others loses work.
    */
   named?: { path: string; glob: boolean }[];
+  /** A folder of the wrapper's own, out of the command's reach, removed after the run. */
+  scratch: string;
 }
 
 export interface Effects {
@@ -140,12 +143,19 @@ export function readEffects(input: EffectInput): Effects {
     const layer = input.layers.find((candidate) => inside(path, candidate.root));
     return layer ? input.view(layer.root) + path.slice(layer.root.length) : path;
   };
-  const after = places
-    ? gitRunner(
-        { root: viewOf(places.root), gitDir: viewOf(places.gitDir), commonDir: viewOf(places.commonDir) },
-        input.env,
-      )
-    : undefined;
+  // The command's repository, read through a stand-in git directory (shadow-git.ts), made when
+  // first needed.
+  let judged: GitPlaces | undefined;
+  const judgedPlaces = () => {
+    judged ??= shadowGitDir(
+      { root: viewOf(places!.root), gitDir: viewOf(places!.gitDir), commonDir: viewOf(places!.commonDir) },
+      before!,
+      join(input.scratch, 'judged.git'),
+    );
+    return judged;
+  };
+  const after: GitRunner | undefined =
+    places && before ? (args, options) => gitRunner(judgedPlaces(), input.env)(args, options) : undefined;
 
   // The work tree.
   let changes: PathChange[] = [];
@@ -211,6 +221,8 @@ export function readEffects(input: EffectInput): Effects {
     }
     const unique = [...new Map(all.map((entry) => [entry.path, entry])).values()];
     const saved = judgeGit(unique, places, before, after, viewOf, effects, changes, status, via);
+    // The commits are read through the stand-in too: the commit rules run git on them.
+    if (effects.commits) effects.commits.places = judgedPlaces();
     const named = (path: string) =>
       (input.named ?? []).some((target) =>
         target.glob

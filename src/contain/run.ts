@@ -199,6 +199,7 @@ export async function runContained(
         env: context.env,
         tempDirs,
         via: shortText(request.command),
+        scratch: folders[0]!.dir,
         ...(request.named ? { named: request.named } : {}),
       });
       decision = effects.empty

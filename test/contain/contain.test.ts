@@ -285,6 +285,24 @@ describe('git state, judged by its effects', () => {
     expect(snapshot(repo)).toBe(before);
   });
 
+  it('reads what the command left without running the programs its git config names', () => {
+    if (!runs) return;
+    const repo = gitRepo();
+    // Writable outside the containment only: a program run by the judge would leave its mark.
+    const mark = join(outsideFolder(), 'ran');
+    handOver(repo);
+    const result = wrapper(repo, 'sh', [
+      '-c',
+      opaque(
+        `git config filter.x.clean "sh -c 'touch ${mark} 2>/dev/null; cat'" && echo "* filter=x" > .git/info/attributes && git show HEAD:src/a.ts > src/a.ts && echo more >> README.md && git add README.md`,
+      ),
+    ]);
+    takeBack(repo);
+    expect(result.stderr).toMatch(/no-hook-bypass: .*filter\.x\.clean/);
+    expect(result.status).toBe(1);
+    expect(existsSync(mark)).toBe(false);
+  });
+
   it.each([
     ['committing', 'git commit -qam "Edit the first module"'],
     ['stashing and popping', 'git stash -q && git stash pop -q'],
