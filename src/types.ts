@@ -226,6 +226,10 @@ export type GitEffect =
   | { kind: 'reflog-cut'; ref: string; entries: number }
   /** Recent objects deleted from the object store for good. */
   | { kind: 'objects-pruned'; count: number }
+  /** Loose objects or packs rewritten in place (their names are their contents' hashes). */
+  | { kind: 'objects-rewritten'; count: number }
+  /** A replace ref added or changed: git shows another object in place of the one it names. */
+  | { kind: 'object-replaced'; ref: string }
   /** A git config value set or removed (`value` absent); keys are lower case. */
   | { kind: 'config-changed'; key: string; value?: string }
   /** A file in the repository's hooks folder added, changed or removed. */

@@ -85,6 +85,12 @@ function rel(path: string, dir: string): string {
 const GIT_STATE =
   /^(HEAD|ORIG_HEAD|FETCH_HEAD|MERGE_HEAD|MERGE_MSG|MERGE_MODE|MERGE_RR|AUTO_MERGE|CHERRY_PICK_HEAD|REVERT_HEAD|REBASE_HEAD|BISECT_[A-Z_]+|COMMIT_EDITMSG|SQUASH_MSG|TAG_EDITMSG|NOTES_MERGE_[A-Z_]+|index|sharedindex\.[0-9a-f]+|packed-refs|description|shallow|info\/refs|gc\.pid|gc\.log|config\.worktree|.*\.lock|(refs|reftable|logs|rebase-merge|rebase-apply|sequencer|rr-cache|modules|worktrees|lfs|fsmonitor--daemon|filter-repo)(\/.*)?|objects\/(?!info\/(http-)?alternates$).*|agentpolicy\/cache(\/.*)?)$/;
 
+/**
+ * Files named by the hash of their content: git writes each once and never rewrites it, so one
+ * that changed (not removed: a repack or a prune removes) is a corrupted object store.
+ */
+const OBJECT_FILE = /^objects\/([0-9a-f]{2}\/[0-9a-f]{38,62}|pack\/pack-[0-9a-f]{40,64}\.(pack|idx))$/;
+
 /** Changes under a git directory, file by file, relative to it. */
 function gitChanges(
   layer: { root: string; upper: string },
@@ -356,9 +362,16 @@ function judgeGit(
       ),
     );
     effects.commits = createdCommits(refsBefore, refsAfter, changed, places, viewOf);
+    for (const [ref, oid] of refsAfter.refs)
+      if (ref.startsWith('refs/replace/') && refsBefore.refs.get(ref) !== oid)
+        effects.git.push({ kind: 'object-replaced', ref });
   }
   const pruned = prunedObjects(changed, after);
   if (pruned) effects.git.push({ kind: 'objects-pruned', count: pruned });
+  const rewritten = changed.filter(
+    ({ rel: name, change }) => change.before === 'file' && change.after && OBJECT_FILE.test(name),
+  ).length;
+  if (rewritten) effects.git.push({ kind: 'objects-rewritten', count: rewritten });
   const indexChanged = changed.some((entry) => entry.rel === 'index');
   const saved = refsBefore && refsAfter ? savedObjects(refsBefore, refsAfter, after) : new Set<string>();
   if (indexChanged || refsChanged) {

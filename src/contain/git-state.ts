@@ -21,7 +21,13 @@ export type GitRunner = (
 ) => { stdout: string; status: number };
 
 export function gitRunner(places: GitPlaces, env: NodeJS.ProcessEnv): GitRunner {
-  const gitEnv: NodeJS.ProcessEnv = { ...env, GIT_DIR: places.gitDir, GIT_WORK_TREE: places.root };
+  // The objects as stored: a replace ref the command added must not change what is judged.
+  const gitEnv: NodeJS.ProcessEnv = {
+    ...env,
+    GIT_DIR: places.gitDir,
+    GIT_WORK_TREE: places.root,
+    GIT_NO_REPLACE_OBJECTS: '1',
+  };
   delete gitEnv.GIT_COMMON_DIR;
   delete gitEnv.GIT_INDEX_FILE;
   return (args, options = {}) =>

@@ -23,7 +23,12 @@ function commitFindings(
   env: NodeJS.ProcessEnv,
 ): Finding[] {
   const { places } = commits;
-  const gitEnv: NodeJS.ProcessEnv = { ...env, GIT_DIR: places.gitDir, GIT_WORK_TREE: places.root };
+  const gitEnv: NodeJS.ProcessEnv = {
+    ...env,
+    GIT_DIR: places.gitDir,
+    GIT_WORK_TREE: places.root,
+    GIT_NO_REPLACE_OBJECTS: '1',
+  };
   delete gitEnv.GIT_INDEX_FILE;
   delete gitEnv.GIT_COMMON_DIR;
   const created = collectCommits(commits.revisions, {

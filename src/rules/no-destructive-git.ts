@@ -289,6 +289,11 @@ function judgeEffect(effect: GitEffect, options: Options): RuleReport | undefine
         message: `It deletes ${effect.count} recent object(s) from the repository for good.`,
         alternative: 'Leave it to `git gc`.',
       };
+    case 'objects-rewritten':
+      return {
+        message: `It rewrites ${effect.count} file(s) of the object store in place, which corrupts the commits that use them.`,
+        alternative: 'Leave .git/objects to git; to repair a repository, ask a human.',
+      };
     case 'config-changed':
       return effect.key === 'clean.requireforce' && /^(false|no|off|0)$/i.test(effect.value ?? '')
         ? {

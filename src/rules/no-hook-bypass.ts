@@ -167,6 +167,11 @@ function judgeEffect(effect: GitEffect): RuleReport | undefined {
       message: `It ${effect.change === 'added' ? 'adds' : effect.change === 'changed' ? 'changes' : 'removes'} the git hook ${effect.name}.`,
       alternative: 'Leave the hooks as they are.',
     };
+  if (effect.kind === 'object-replaced')
+    return {
+      message: `It adds ${effect.ref}: git would show another object in place of ${effect.ref.slice('refs/replace/'.length, 'refs/replace/'.length + 12)}, to you, to the hooks and to the checks.`,
+      alternative: 'Leave replace refs to a human.',
+    };
   if (effect.kind !== 'config-changed') return undefined;
   const why = bypassKey(effect.key);
   if (why)

@@ -273,6 +273,16 @@ describe('git state, judged by its effects', () => {
       'printf "#!/bin/sh\\nexit 0\\n" > .git/hooks/pre-commit',
       /no-hook-bypass: It adds the git hook hooks\/pre-commit/,
     ],
+    [
+      'rewriting a stored object in place',
+      'f=$(git rev-parse HEAD | sed "s|^..|.git/objects/&/|") && chmod u+w "$f" && printf x > "$f"',
+      /no-destructive-git: It rewrites 1 file\(s\) of the object store in place/,
+    ],
+    [
+      'showing another commit in place of the last one',
+      'git replace HEAD $(git commit-tree -m "An empty history" $(git mktree </dev/null))',
+      /no-hook-bypass: It adds refs\/replace\//,
+    ],
   ])('denies %s', (_name, command, reason) => {
     if (!runs) return;
     const repo = gitRepo();
