@@ -4,6 +4,7 @@
 // step. Every step can be told done or not from the file system alone, so after a crash, a kill or
 // a full disk a later run finishes the journal, or, when a step cannot be done, undoes the done
 // ones: the tree ends as before or as after the command, never half.
+import { createHash } from 'node:crypto';
 import {
   chmodSync,
   closeSync,
@@ -201,10 +202,26 @@ function syncFolder(dir: string): void {
 }
 
 /**
+ * Where a journal is registered: layer homes can lie in folders a contained command may write (a
+ * project under /tmp keeps its layers beside it), so a journal found there could be one a command
+ * planted. A journal is run only when the registry, in the state folder every contained command
+ * is kept out of, names it.
+ */
+function registration(registry: string, journalPath: string): string {
+  return join(registry, createHash('sha256').update(journalPath).digest('hex'));
+}
+
+function finished(journalPath: string, registry: string | undefined): void {
+  unlinkSync(journalPath);
+  syncFolder(dirname(journalPath));
+  if (registry) rmSync(registration(registry, journalPath), { force: true });
+}
+
+/**
  * Runs a journal to its end. When a step fails, every done step is undone in reverse and the
  * error is thrown: the tree is as before.
  */
-export function runJournal(journalPath: string, steps: Step[]): void {
+export function runJournal(journalPath: string, steps: Step[], registry?: string): void {
   // Steps run in order, so the done ones are a prefix: find where it ends, and go on from there.
   let next = 0;
   while (next < steps.length && isDone(steps[next]!)) next++;
@@ -219,26 +236,28 @@ export function runJournal(journalPath: string, steps: Step[]): void {
         throw error;
       }
     }
-    unlinkSync(journalPath);
-    syncFolder(dirname(journalPath));
+    finished(journalPath, registry);
     throw error;
   }
-  unlinkSync(journalPath);
-  syncFolder(dirname(journalPath));
+  finished(journalPath, registry);
 }
 
-/** Applies the steps: journal first, then the renames. */
-export function applySteps(journalPath: string, steps: Step[]): void {
+/** Applies the steps: registration and journal first, then the renames. */
+export function applySteps(journalPath: string, steps: Step[], registry?: string): void {
+  if (registry) {
+    mkdirSync(registry, { recursive: true, mode: 0o700 });
+    writeDurably(registration(registry, journalPath), journalPath);
+  }
   const journal: Journal = { version: 1, steps };
   writeDurably(journalPath, JSON.stringify(journal));
-  runJournal(journalPath, steps);
+  runJournal(journalPath, steps, registry);
 }
 
 /**
  * Finishes (or undoes) journals left by runs that died while applying (a live run's journal is
- * its own business). Returns how many.
+ * its own business). With a registry, only the journals it names. Returns how many.
  */
-export function recoverJournals(homes: string[], alive: (pid: number) => boolean): number {
+export function recoverJournals(homes: string[], alive: (pid: number) => boolean, registry?: string): number {
   let recovered = 0;
   for (const home of homes) {
     let names: string[];
@@ -252,16 +271,17 @@ export function recoverJournals(homes: string[], alive: (pid: number) => boolean
       if (!owner || alive(Number(owner[1]))) continue;
       const path = join(home, name, 'journal.json');
       if (!existsSync(path)) continue;
+      if (registry && !existsSync(registration(registry, path))) continue;
       let journal: Journal;
       try {
         journal = JSON.parse(readFileSync(path, 'utf8')) as Journal;
       } catch {
         // Never written whole (the rename makes it appear only when complete): nothing was applied.
-        unlinkSync(path);
+        finished(path, registry);
         continue;
       }
       try {
-        runJournal(path, journal.steps);
+        runJournal(path, journal.steps, registry);
       } catch {
         // Undone: the tree is as before that run.
       }

@@ -26,8 +26,9 @@ import { judgeEffects } from './judge.js';
 import { ContainUnavailable, linux } from './linux.js';
 import { alreadyContained, writableFolders } from './places.js';
 import {
-  baseOf,
+  hiddenFolders,
   isAlive,
+  journalRegistry,
   layerHome,
   lockApply,
   makeRunFolder,
@@ -103,6 +104,25 @@ export function planRun(context: GuardContext): Plan {
   return { how: 'contained', project, roots };
 }
 
+/** The folder that holds each covered directory's layers, or why there is none. */
+function layerHomes(roots: string[], env: NodeJS.ProcessEnv): string[] | ContainUnavailable {
+  const homes: string[] = [];
+  for (const root of roots) {
+    const home = layerHome(root, env);
+    if (!home)
+      return new ContainUnavailable(
+        `no folder on the file system of ${root}, outside it, can hold its layer`,
+        'Make ~/.local/state (or the folder that holds the project) writable and on the same file system as the project.',
+      );
+    homes.push(home);
+  }
+  return homes;
+}
+
+function layersIn(roots: string[], folders: RunFolder[]): LayerPlace[] {
+  return roots.map((root, i) => ({ root, upper: folders[i]!.upper, work: folders[i]!.work }));
+}
+
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
 
 /** Passes the wrapper's signals on while the command runs; ignores them while its layer is applied. */
@@ -136,24 +156,12 @@ export async function runContained(
   plan: Extract<Plan, { how: 'contained' }>,
 ): Promise<number | ContainUnavailable> {
   const { context } = request;
-  const homes: string[] = [];
-  for (const root of plan.roots) {
-    const home = layerHome(root, context.env);
-    if (!home)
-      return new ContainUnavailable(
-        `no folder on the file system of ${root}, outside it, can hold its layer`,
-        'Make ~/.local/state (or the folder that holds the project) writable and on the same file system as the project.',
-      );
-    homes.push(home);
-  }
-  finishJournals(homes);
+  const homes = layerHomes(plan.roots, context.env);
+  if (homes instanceof ContainUnavailable) return homes;
+  finishJournals(homes, context.env);
   for (const home of homes) sweepStaleRuns(home, isAlive);
   const folders: RunFolder[] = homes.map(makeRunFolder);
-  const layered: LayerPlace[] = plan.roots.map((root, i) => ({
-    root,
-    upper: folders[i]!.upper,
-    work: folders[i]!.work,
-  }));
+  const layered = layersIn(plan.roots, folders);
   // The project's own folder shows the upper layer's mode and times: give it the real one's.
   for (const place of layered) {
     const stat = statSync(place.root);
@@ -175,7 +183,7 @@ export async function runContained(
         env: context.env,
         layered,
         writable: writableFolders(tempDirs, context.env, plan.roots),
-        hidden: [...new Set(homes.map(baseOf))],
+        hidden: hiddenFolders(homes, context.env),
       },
       signals,
     );
@@ -257,7 +265,7 @@ export async function runContained(
             layer.entries = layer.entries.filter((entry) => join(layer.root, entry.path) !== index);
           steps = planApply(layers, started);
         }
-        applySteps(join(folders[0]!.dir, 'journal.json'), steps);
+        applySteps(join(folders[0]!.dir, 'journal.json'), steps, journalRegistry(context.env));
       } catch (error) {
         request.stderr(
           containFailedText(
@@ -287,16 +295,8 @@ export async function tryContainment(context: GuardContext): Promise<{ ok: true 
   const { roots } = projectOf(context);
   const available = backend.probe(context.env);
   if (!available.ok) return new ContainUnavailable(available.reason, available.fix);
-  const homes: string[] = [];
-  for (const root of roots) {
-    const home = layerHome(root, context.env);
-    if (!home)
-      return new ContainUnavailable(
-        `no folder on the file system of ${root}, outside it, can hold its layer`,
-        'Make ~/.local/state (or the folder that holds the project) writable and on the same file system as the project.',
-      );
-    homes.push(home);
-  }
+  const homes = layerHomes(roots, context.env);
+  if (homes instanceof ContainUnavailable) return homes;
   const folders = homes.map(makeRunFolder);
   try {
     const held = await backend.run(
@@ -304,9 +304,9 @@ export async function tryContainment(context: GuardContext): Promise<{ ok: true 
         argv: ['true'],
         cwd: context.cwd,
         env: context.env,
-        layered: roots.map((root, i) => ({ root, upper: folders[i]!.upper, work: folders[i]!.work })),
+        layered: layersIn(roots, folders),
         writable: writableFolders(tempDirectories(context.policy, context.env), context.env, roots),
-        hidden: [...new Set(homes.map(baseOf))],
+        hidden: hiddenFolders(homes, context.env),
       },
       { on: () => () => {} },
     );
@@ -324,15 +324,15 @@ export function finishInterrupted(context: GuardContext): number {
   const homes = projectOf(context)
     .roots.map((root) => layerHome(root, context.env))
     .filter((home): home is string => home !== undefined);
-  return finishJournals(homes);
+  return finishJournals(homes, context.env);
 }
 
 /** Journals of runs that died while applying, finished under the apply lock. */
-function finishJournals(homes: string[]): number {
+function finishJournals(homes: string[], env: NodeJS.ProcessEnv): number {
   if (homes.length === 0) return 0;
   const unlock = lockApply(homes.at(-1)!);
   try {
-    return recoverJournals(homes, isAlive);
+    return recoverJournals(homes, isAlive, journalRegistry(env));
   } finally {
     unlock();
   }

@@ -40,6 +40,31 @@ export function stateHome(env: NodeJS.ProcessEnv): string | undefined {
   return env.HOME ? join(env.HOME, '.local', 'state', 'agentpolicy') : undefined;
 }
 
+/** Where journals are registered (apply.ts), or undefined without a state folder. */
+export function journalRegistry(env: NodeJS.ProcessEnv): string | undefined {
+  const home = stateHome(env);
+  return home ? join(home, 'journals') : undefined;
+}
+
+/**
+ * The folders a contained command must not see: where its layers live, and the state folder
+ * (which holds the journal registry). The state folder is made if it can be, so that a command
+ * cannot make it first; a folder inside another hidden one is hidden with it.
+ */
+export function hiddenFolders(homes: string[], env: NodeJS.ProcessEnv): string[] {
+  const state = stateHome(env);
+  const folders = [...new Set(homes.map(baseOf))];
+  if (state) {
+    try {
+      mkdirSync(state, { recursive: true, mode: 0o700 });
+      folders.push(state);
+    } catch {
+      // Not writable here: then no command can write it either.
+    }
+  }
+  return folders.filter((dir) => !folders.some((other) => other !== dir && inside(dir, other)));
+}
+
 /** Candidate homes for the layers of `root`, best first. */
 function candidates(root: string, env: NodeJS.ProcessEnv): string[] {
   const home = stateHome(env);

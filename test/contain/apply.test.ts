@@ -112,6 +112,20 @@ describe('applying a layer', () => {
     expect(readFileSync(join(root, 'edit.txt'), 'utf8')).toBe('edited by someone else\n');
   });
 
+  it('runs only the journals the registry names: one planted beside the layers is left alone', () => {
+    const { root, layers, journal, run } = fixture();
+    const registry = join(run, '..', '..', 'journals');
+    const before = tree(root);
+    writeFileSync(journal, JSON.stringify({ version: 1, steps: planApply(layers, Date.now() + 1000) }));
+    expect(recoverJournals([join(run, '..')], () => false, registry)).toBe(0);
+    expect(tree(root)).toEqual(before);
+    // A registered apply runs, and leaves neither journal nor registration behind.
+    rmSync(journal);
+    applySteps(journal, planApply(layers, Date.now() + 1000), registry);
+    expect(tree(root)).toEqual(AFTER);
+    expect(readdirSync(registry)).toEqual([]);
+  });
+
   it('drops a journal that was never written whole', () => {
     const { root, run, journal } = fixture();
     const before = tree(root);
