@@ -39,14 +39,6 @@ export function gitRunner(places: GitPlaces, env: NodeJS.ProcessEnv): GitRunner 
     });
 }
 
-/** What changed under the git directories, as paths relative to them. */
-export interface GitChanges {
-  /** Relative to the common directory: refs, objects, config, hooks, our own state. */
-  common: { path: string; removed: boolean }[];
-  /** Relative to this work tree's git directory (the same as `common` outside linked worktrees). */
-  own: { path: string; removed: boolean }[];
-}
-
 export interface RefState {
   refs: Map<string, string>;
   /** The ref HEAD points to, or undefined when detached. */
