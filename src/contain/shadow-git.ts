@@ -5,7 +5,7 @@
 // reads a stand-in: the command's objects, refs, reflogs and index (links into its view), under
 // the config the repository had before the command ran, without its `info/` and its hooks. The
 // command's config is judged as text (`git config --file`), which runs nothing.
-import { copyFileSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GitPlaces, GitRunner } from './git-state.js';
 
@@ -24,6 +24,9 @@ export function shadowGitDir(view: GitPlaces, before: GitRunner, dir: string): G
   if (!existsSync(join(dir, 'refs'))) mkdirSync(join(dir, 'refs'));
   if (!existsSync(join(dir, 'objects'))) mkdirSync(join(dir, 'objects'));
   link(join(view.gitDir, 'index'), 'index');
+  // A split index names its shared part, which lies beside it.
+  for (const name of readdirSync(view.gitDir))
+    if (name.startsWith('sharedindex.')) link(join(view.gitDir, name), name);
   const head = join(view.gitDir, 'HEAD');
   if (existsSync(head)) copyFileSync(head, join(dir, 'HEAD'));
   else writeFileSync(join(dir, 'HEAD'), 'ref: refs/heads/main\n');

@@ -321,6 +321,7 @@ describe('git state, judged by its effects', () => {
     ['a soft reset', 'git reset -q --soft HEAD~1'],
     ['rebasing a branch', 'git stash -q && git checkout -q unmerged && git rebase -q main'],
     ['setting ordinary config', 'git config user.name Someone'],
+    ['staging into a split index', 'git update-index --split-index && git add src/a.ts'],
   ])('lets %s through and applies it', (_name, command) => {
     if (!runs) return;
     const repo = gitRepo();
