@@ -1,7 +1,7 @@
 // Everything a contained command did, read from its layers: the work tree's changes as the
 // operations the command rules judge (with the facts they need, as of before the command), git's
 // state as effects, and the commits it created. Nothing here decides; the engine does.
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { CommandFacts } from '../rules/command-facts.js';
 import { matchesGlob } from '../rules/match.js';
@@ -73,6 +73,15 @@ export interface Effects {
   entries: Map<string, LayerEntry[]>;
 }
 
+/** Whether a path, links followed as the judge's own reads follow them, is a named pipe. */
+function isFifo(path: string): boolean {
+  try {
+    return statSync(path).isFIFO();
+  } catch {
+    return false;
+  }
+}
+
 function inside(path: string, dir: string): boolean {
   return path === dir || path.startsWith(`${dir}${sep}`);
 }
@@ -111,8 +120,23 @@ function gitChanges(
 export function readEffects(input: EffectInput): Effects {
   const { project, policy, via } = input;
   const entries = new Map<string, LayerEntry[]>();
-  for (const layer of input.layers)
-    entries.set(layer.root, readLayer(layer.upper, layer.root, input.view(layer.root)));
+  for (const layer of input.layers) {
+    const list = readLayer(layer.upper, layer.root, input.view(layer.root));
+    // git keeps files, folders and its daemon's socket: a named pipe in its folders (or a link to
+    // one) would block whatever reads it, the judge included. What cannot be read is not judged,
+    // and not applied.
+    const gitDirs = [project.gitDir, project.commonDir].filter((dir): dir is string => dir !== undefined);
+    for (const entry of list) {
+      const real = join(layer.root, entry.path);
+      if (
+        (entry.kind === 'other' || entry.kind === 'symlink') &&
+        gitDirs.some((dir) => inside(real, dir)) &&
+        isFifo(join(input.view(layer.root), entry.path))
+      )
+        throw new Error(`it left a named pipe in git's folder: ${real}`);
+    }
+    entries.set(layer.root, list);
+  }
   const facts: CommandFacts = {
     root: project.root,
     inRepository: project.inRepository,

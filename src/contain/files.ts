@@ -1,6 +1,7 @@
 // A layer's file effects on a work tree, as the operations the command rules judge: removed paths
 // as deletions, emptied files as destroyed content, changed files as edits, new files as
-// creations, a removed file whose content reappears elsewhere as a move. Content is compared where
+// creations, a removed file whose content reappears elsewhere as a move; a file replaced by a pipe,
+// a socket or a device as destroyed content. Content is compared where
 // a rule can care, so a file rewritten with the same bytes is no change at all; inside folders git
 // ignores (build output, node_modules) only the paths a rule protects are read.
 import {
@@ -231,7 +232,9 @@ export function changeOperations(
     const mode: Extract<Operation, { kind: 'write' }>['mode'] =
       !change.before || change.before === 'dir'
         ? 'create'
-        : before?.isFile() && after?.isFile() && before.size > 0 && after.size === 0
+        : before?.isFile() &&
+            before.size > 0 &&
+            ((after?.isFile() && after.size === 0) || change.after === 'other')
           ? 'destroy'
           : 'modify';
     if (change.after === 'dir') continue;

@@ -67,6 +67,11 @@ describe('contained execution', () => {
   it.each([
     ['emptying a tracked file', ': > src/a.ts', /no-mass-deletion: .* destroys the content of src\/a\.ts/],
     ['removing a folder of tracked files', 'rm -r src', /no-mass-deletion: .* deletes 4 tracked file/],
+    [
+      'replacing a tracked file with a named pipe',
+      'rm src/a.ts && mkfifo src/a.ts',
+      /no-mass-deletion: .* destroys the content of src\/a\.ts/,
+    ],
     ['writing the policy', 'echo "{}" > .agentpolicyrc', /protected-paths: .* \.agentpolicyrc/],
     [
       'writing a git ref file',
@@ -83,6 +88,22 @@ describe('contained execution', () => {
     takeBack(repo);
     expect(result.stderr).toMatch(reason);
     expect(result.status).toBe(1);
+    expect(snapshot(repo)).toBe(before);
+  });
+
+  it.each([
+    ['a named pipe in its place', 'rm .git/HEAD && mkfifo .git/HEAD'],
+    ['a link to a named pipe', 'p=$(mktemp -u) && mkfifo "$p" && ln -sf "$p" .git/HEAD'],
+  ])('fails closed on a git file it cannot read: %s', (_name, command) => {
+    if (!runs) return;
+    const repo = containedRepo();
+    takeBack(repo);
+    const before = snapshot(repo);
+    handOver(repo);
+    const result = wrapper(repo, 'sh', ['-c', opaque(command)]);
+    takeBack(repo);
+    expect(result.stderr).toMatch(/named pipe in git's folder/);
+    expect(result.status).toBe(2);
     expect(snapshot(repo)).toBe(before);
   });
 
