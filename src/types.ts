@@ -91,6 +91,11 @@ export interface ShellSettings {
   onError: 'deny' | 'ask';
   /** Extra directories (absolute, ~ allowed) where deletion is always fine. */
   tempDirs: string[];
+  /**
+   * Contained execution for `exec` and `sh`: `auto` where it can run (elsewhere the static pass
+   * alone), `required` (block with the fix where it cannot), `off`.
+   */
+  contain: 'auto' | 'required' | 'off';
 }
 
 export interface ResolvedPolicy {
@@ -209,3 +214,31 @@ export interface Decision {
   alternative?: string;
   findings: Finding[];
 }
+
+// ---------------------------------------------------------------------------------------------
+// Effects (contained execution): what a command did, read from its layer after it ran
+
+/** A change to git's state, found by comparing the repository before and after a command. */
+export type GitEffect =
+  /**
+   * A branch, tag or detached HEAD moved or was deleted (`to` absent). `lost`: commits no longer
+   * reachable from any ref; `kept`: their work is still there (rebased, amended, or left in the
+   * index and work tree by a soft reset).
+   */
+  | { kind: 'ref-moved'; ref: string; from: string; to?: string; lost: number; kept: boolean }
+  /** Uncommitted changes overwritten with stored content, or bulk removal of untracked files. */
+  | { kind: 'work-discarded'; paths: string[]; untracked: boolean }
+  /** Stash entries removed without their changes being applied. */
+  | { kind: 'stash-dropped'; count: number }
+  /** Entries removed from a ref's reflog (recovery points of lost commits). */
+  | { kind: 'reflog-cut'; ref: string; entries: number }
+  /** Recent objects deleted from the object store for good. */
+  | { kind: 'objects-pruned'; count: number }
+  /** Loose objects or packs rewritten in place (their names are their contents' hashes). */
+  | { kind: 'objects-rewritten'; count: number }
+  /** A replace ref added or changed: git shows another object in place of the one it names. */
+  | { kind: 'object-replaced'; ref: string }
+  /** A git config value set or removed (`value` absent); keys are lower case. */
+  | { kind: 'config-changed'; key: string; value?: string }
+  /** A file in the repository's hooks folder added, changed or removed. */
+  | { kind: 'hook-changed'; name: string; change: 'added' | 'changed' | 'removed' };

@@ -67,7 +67,13 @@ interface Context {
 interface State {
   rules: Partial<Record<RuleId, { severity: string; options?: unknown }>>;
   verify?: VerifyInput;
-  shell: { deny: ShellPattern[]; allow: ShellPattern[]; onError?: 'deny' | 'ask'; tempDirs: string[] };
+  shell: {
+    deny: ShellPattern[];
+    allow: ShellPattern[];
+    onError?: 'deny' | 'ask';
+    tempDirs: string[];
+    contain?: 'auto' | 'required' | 'off';
+  };
   profiles: Record<string, { source: string; overlay: PolicyOverlay; origin: Origin }>;
   provenance: Provenance;
 }
@@ -348,6 +354,10 @@ function apply(state: State, layer: Layer): void {
       state.shell.onError = shell.onError;
       state.provenance.shell.onError = source;
     }
+    if (shell.contain) {
+      state.shell.contain = shell.contain;
+      state.provenance.shell.contain = source;
+    }
     if (shell.tempDirs) {
       state.shell.tempDirs.push(...shell.tempDirs);
       state.provenance.shell.tempDirs = source;
@@ -417,6 +427,7 @@ function normalize(
       allow: state.shell.allow,
       onError: state.shell.onError ?? 'deny',
       tempDirs: state.shell.tempDirs,
+      contain: state.shell.contain ?? 'auto',
     },
     sources: layers.map((layer) => layer.source),
   };

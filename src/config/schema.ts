@@ -77,6 +77,7 @@ const shell = v.strictObject({
   allow: v.optional(v.array(shellPattern)),
   onError: v.optional(v.picklist(['deny', 'ask'])),
   tempDirs: v.optional(v.array(v.string())),
+  contain: v.optional(v.picklist(['auto', 'required', 'off'])),
 });
 
 const extendsField = v.union([v.string(), v.array(v.string())]);

@@ -6,7 +6,7 @@ import type { CommandFacts } from '../rules/command-facts.js';
 import { rules } from '../rules/index.js';
 import { matchesPattern } from '../shell/patterns.js';
 import type { Operation } from '../shell/types.js';
-import type { Decision, Finding, ResolvedPolicy, RuleId, RuleReport } from '../types.js';
+import type { Decision, Finding, GitEffect, ResolvedPolicy, RuleId, RuleReport } from '../types.js';
 
 /** Which rule speaks first when several object: the most specific reason is the most useful. */
 const PRIORITY: RuleId[] = [
@@ -84,6 +84,40 @@ export function evaluateOperations(
   }
   return findings;
 }
+
+/**
+ * What a command did, read after it ran in a layer (contained execution): its file effects as
+ * operations, judged by the same command checks as a command line, and its effects on git's state.
+ */
+export function evaluateEffects(
+  policy: ResolvedPolicy,
+  operations: Operation[],
+  effects: GitEffect[],
+  facts: CommandFacts,
+): Finding[] {
+  const findings = evaluateOperations(policy, operations, facts);
+  for (const id of PRIORITY) {
+    const setting = policy.rules[id];
+    const check = (rules[id] as unknown as { checkEffect?: EffectCheck }).checkEffect;
+    if (!setting || !check) continue;
+    for (const report of check(effects, setting.options)) {
+      findings.push({
+        rule: id,
+        severity: setting.severity,
+        message: report.message,
+        hint: report.hint ?? rules[id].meta.hint,
+        ...(report.alternative ? { alternative: report.alternative } : {}),
+      });
+    }
+  }
+  const rank = (finding: Finding) => {
+    const at = PRIORITY.indexOf(finding.rule as RuleId);
+    return at === -1 ? PRIORITY.length : at;
+  };
+  return findings.sort((a, b) => rank(a) - rank(b));
+}
+
+type EffectCheck = (effects: GitEffect[], options: unknown) => RuleReport[];
 
 const UNSEEN = 'Its effects cannot be seen before it runs:';
 const UNREADABLE = 'The command cannot be checked:';

@@ -138,3 +138,24 @@ export function configWrite(args: string[]): { key: string; value?: string; acti
   if (key === undefined) return action === 'edit' ? { key: '', action } : undefined;
   return { key: key.toLowerCase(), ...(value !== undefined ? { value } : {}), action };
 }
+
+/** Config keys whose value git runs as a shell command (lower case). */
+const COMMAND_KEYS = [
+  /^core\.(pager|editor|sshcommand|fsmonitor|askpass|alternaterefscommand|gitproxy)$/,
+  /^pager\..+$/,
+  /^sequence\.editor$/,
+  /^diff\.(external|.+\.(command|textconv))$/,
+  /^difftool\..+\.cmd$/,
+  /^mergetool\..+\.cmd$/,
+  /^merge\..+\.driver$/,
+  /^filter\..+\.(clean|smudge|process)$/,
+  /^credential\.(.+\.)?helper$/,
+  /^gpg\.(.+\.)?program$/,
+  /^remote\..+\.(receivepack|uploadpack)$/,
+  /^uploadpack\.packobjectshook$/,
+  /^sendemail\.(smtpserver|tocmd|cccmd)$/,
+];
+
+export function isCommandKey(key: string): boolean {
+  return COMMAND_KEYS.some((pattern) => pattern.test(key.toLowerCase()));
+}

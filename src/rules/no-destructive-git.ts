@@ -1,15 +1,15 @@
 import * as v from 'valibot';
-import type { RuleReport } from '../types.js';
+import type { GitEffect, RuleReport } from '../types.js';
 import { type CommandFacts, regenerable } from './command-facts.js';
 import { configWrite, type GitArgs, gitOperations, parseGitArgs } from './git-args.js';
-import type { CheckCommand, RuleMeta } from './rule.js';
+import type { CheckCommand, CheckEffect, RuleMeta } from './rule.js';
 
 export const meta = {
   id: 'no-destructive-git',
   description:
     'No git command that discards uncommitted work or rewrites history (reset --hard, clean -f, ...).',
   defaultSeverity: 'error',
-  inputs: ['command'],
+  inputs: ['command', 'effect'],
   options: v.strictObject({
     /** `git clean -X` removes only ignored files (build output). */
     allowCleanIgnored: v.optional(v.boolean(), false),
@@ -273,3 +273,65 @@ const VALUED_SHORT: Record<string, string> = {
   'checkout-index': '',
   'read-tree': '',
 };
+
+const short = (oid: string) => oid.slice(0, 12);
+
+function judgeEffect(effect: GitEffect, options: Options): RuleReport | undefined {
+  switch (effect.kind) {
+    case 'ref-moved':
+      if (effect.lost === 0 || (effect.kept && options.allowLocalRewrite)) return undefined;
+      return effect.to === undefined
+        ? {
+            message: `It deletes ${effect.ref}, whose ${effect.lost} commit(s) are merged nowhere else.`,
+            alternative: 'Merge it first, or delete it with `git branch -d`, which checks.',
+          }
+        : {
+            message: `It moves ${effect.ref} from ${short(effect.from)} to ${short(effect.to)}, dropping ${effect.lost} commit(s) from its history.`,
+            alternative: 'Keep the work: `git stash`, then `git revert`, or create a new branch instead.',
+          };
+    case 'work-discarded':
+      return effect.untracked
+        ? {
+            message: `It deletes ${effect.paths.length} untracked files that exist nowhere else: ${effect.paths.slice(0, 3).join(', ')}${effect.paths.length > 3 ? ' and more' : ''}.`,
+            alternative: 'Delete files you created by name, one at a time, or commit them first.',
+          }
+        : {
+            message: `It discards the uncommitted changes to ${effect.paths.slice(0, 3).join(', ')}${effect.paths.length > 3 ? ` and ${effect.paths.length - 3} more` : ''}.`,
+            alternative: STASH_FIRST,
+          };
+    case 'stash-dropped':
+      return {
+        message: `It drops ${effect.count} stash entr${effect.count === 1 ? 'y' : 'ies'} without applying ${effect.count === 1 ? 'it' : 'them'}.`,
+        alternative: 'Apply it with `git stash pop`, or leave it.',
+      };
+    case 'reflog-cut':
+      return {
+        message: `It removes ${effect.entries} entries of the reflog of ${effect.ref}: the recovery points of lost commits.`,
+      };
+    case 'objects-pruned':
+      return {
+        message: `It deletes ${effect.count} recent object(s) from the repository for good.`,
+        alternative: 'Leave it to `git gc`.',
+      };
+    case 'objects-rewritten':
+      return {
+        message: `It rewrites ${effect.count} file(s) of the object store in place, which corrupts the commits that use them.`,
+        alternative: 'Leave .git/objects to git; to repair a repository, ask a human.',
+      };
+    case 'config-changed':
+      return effect.key === 'clean.requireforce' && /^(false|no|off|0)$/i.test(effect.value ?? '')
+        ? {
+            message: 'It lets `git clean` delete untracked files without -f (clean.requireForce=false).',
+            alternative: 'Leave clean.requireForce on.',
+          }
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+export const checkEffect: CheckEffect<Options> = (effects, options) =>
+  effects.flatMap((effect) => {
+    const report = judgeEffect(effect, options);
+    return report ? [report] : [];
+  });

@@ -1,9 +1,9 @@
 import * as v from 'valibot';
-import type { RuleReport } from '../types.js';
+import type { GitEffect, RuleReport } from '../types.js';
 import { shown } from './command-facts.js';
-import { configWrite, gitOperations, parseGitArgs } from './git-args.js';
+import { configWrite, gitOperations, isCommandKey, parseGitArgs } from './git-args.js';
 import { matchesGlob } from './match.js';
-import type { CheckCommand, RuleMeta } from './rule.js';
+import type { CheckCommand, CheckEffect, RuleMeta } from './rule.js';
 
 /** Environment variables that switch git hook managers (or other guards) off. */
 export const BYPASS_VARIABLES = [
@@ -24,7 +24,7 @@ export const meta = {
   description:
     'No skipping or disabling of the git hooks: `--no-verify`, `HUSKY=0`, `core.hooksPath`, hook tampering.',
   defaultSeverity: 'error',
-  inputs: ['command'],
+  inputs: ['command', 'effect'],
   options: v.strictObject({
     variables: v.optional(v.array(v.string()), BYPASS_VARIABLES),
   }),
@@ -160,3 +160,34 @@ export const checkCommand: CheckCommand<Options> = (operations, options, facts) 
   }
   return reports;
 };
+
+function judgeEffect(effect: GitEffect): RuleReport | undefined {
+  if (effect.kind === 'hook-changed')
+    return {
+      message: `It ${effect.change === 'added' ? 'adds' : effect.change === 'changed' ? 'changes' : 'removes'} the git hook ${effect.name}.`,
+      alternative: 'Leave the hooks as they are.',
+    };
+  if (effect.kind === 'object-replaced')
+    return {
+      message: `It adds ${effect.ref}: git would show another object in place of ${effect.ref.slice('refs/replace/'.length, 'refs/replace/'.length + 12)}, to you, to the hooks and to the checks.`,
+      alternative: 'Leave replace refs to a human.',
+    };
+  if (effect.kind !== 'config-changed') return undefined;
+  const why = bypassKey(effect.key);
+  if (why)
+    return effect.value === undefined
+      ? { message: `It removes \`${effect.key}\` from git's settings, where the hooks are set up.` }
+      : { message: `It sets \`${effect.key}\` to ${effect.value}, which ${why}.` };
+  if (isCommandKey(effect.key) && effect.value !== undefined)
+    return {
+      message: `It sets \`${effect.key}\`, which git runs as a command, to \`${effect.value}\`.`,
+      alternative: 'Leave git settings that run commands to a human.',
+    };
+  return undefined;
+}
+
+export const checkEffect: CheckEffect<Options> = (effects) =>
+  effects.flatMap((effect) => {
+    const report = judgeEffect(effect);
+    return report ? [report] : [];
+  });

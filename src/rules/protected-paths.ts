@@ -95,6 +95,16 @@ const OWN_CODE = [
   'node_modules/.bin/agentpolicy-sh',
 ];
 
+/**
+ * Whether a write to `rel` (relative to the project) concerns this rule at all: contained
+ * execution reads what a command wrote in git-ignored folders only where a path is protected.
+ */
+export function protects(rel: string, options: Options, ignored: boolean): boolean {
+  // git reads no attributes inside a folder it ignores: `.gitattributes` there changes nothing.
+  if (ignored && matchesAny(rel, GIT_VIEW_FILES)) return false;
+  return matchesAny(rel, options.paths) || matchesAny(rel, ALWAYS) || matchesAny(rel, OWN_CODE);
+}
+
 export const checkCommand: CheckCommand<Options> = (operations, options, facts) => {
   const reports = [];
   const touched = (target: Target, deleting: boolean) => {

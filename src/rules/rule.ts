@@ -1,10 +1,18 @@
 import type * as v from 'valibot';
 import type { Operation } from '../shell/types.js';
-import type { ChangeSet, CommitMessage, RefUpdate, RuleId, RuleReport, Severity } from '../types.js';
+import type {
+  ChangeSet,
+  CommitMessage,
+  GitEffect,
+  RefUpdate,
+  RuleId,
+  RuleReport,
+  Severity,
+} from '../types.js';
 import type { CommandFacts } from './command-facts.js';
 
 /** The kinds of input a rule can judge; a rule implements a check for each kind it lists. */
-export type RuleInput = 'change' | 'message' | 'push' | 'command' | 'session';
+export type RuleInput = 'change' | 'message' | 'push' | 'command' | 'session' | 'effect';
 
 export interface RuleMeta<S extends v.GenericSchema = v.GenericSchema> {
   id: RuleId;
@@ -50,3 +58,6 @@ export interface SessionVerdict {
 }
 
 export type CheckSession<O> = (facts: SessionFacts, options: O) => SessionVerdict;
+
+/** For contained execution: what a command did to git's state, read after it ran. */
+export type CheckEffect<O> = (effects: GitEffect[], options: O) => RuleReport[];

@@ -52,7 +52,9 @@ export const checkCommand: CheckCommand<Options> = (operations, options, facts) 
             ? [...operation.from, operation.to]
             : [];
     for (const target of targets) {
-      if (!target.path || placeOf(target.path, facts) !== 'project') continue;
+      // What git ignores (build output) is never part of a change.
+      if (!target.path || placeOf(target.path, facts) !== 'project' || facts.ignored.has(target.path))
+        continue;
       const rel = shown(target, facts);
       if (!matchesAny(rel, options.allow))
         reports.push({

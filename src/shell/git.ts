@@ -2,7 +2,7 @@
 // --no-pager...), aliases defined in the same command line, and the subcommand's own arguments.
 // The rules read the result; this module only parses.
 import { isAbsolute, resolve } from 'node:path';
-import { configWrite } from '../rules/git-args.js';
+import { configWrite, isCommandKey } from '../rules/git-args.js';
 import { ANY_FILE, analyzeScript, type Context, resolveTarget } from './analyze.js';
 import type { Operation, Target } from './types.js';
 import type { WordValue } from './words.js';
@@ -186,27 +186,6 @@ const COMMAND_VARIABLES = [
   'GIT_EXTERNAL_DIFF',
   'GIT_PROXY_COMMAND',
 ];
-
-/** Config keys whose value git runs as a shell command (lower case). */
-const COMMAND_KEYS = [
-  /^core\.(pager|editor|sshcommand|fsmonitor|askpass|alternaterefscommand|gitproxy)$/,
-  /^pager\..+$/,
-  /^sequence\.editor$/,
-  /^diff\.(external|.+\.(command|textconv))$/,
-  /^difftool\..+\.cmd$/,
-  /^mergetool\..+\.cmd$/,
-  /^merge\..+\.driver$/,
-  /^filter\..+\.(clean|smudge|process)$/,
-  /^credential\.(.+\.)?helper$/,
-  /^gpg\.(.+\.)?program$/,
-  /^remote\..+\.(receivepack|uploadpack)$/,
-  /^uploadpack\.packobjectshook$/,
-  /^sendemail\.(smtpserver|tocmd|cccmd)$/,
-];
-
-export function isCommandKey(key: string): boolean {
-  return COMMAND_KEYS.some((pattern) => pattern.test(key.toLowerCase()));
-}
 
 /** `GIT_CONFIG_COUNT`/`GIT_CONFIG_KEY_n`/`GIT_CONFIG_VALUE_n` and `GIT_CONFIG_PARAMETERS` as config. */
 function configFromEnvironment(lookup: (name: string) => string | undefined): [string, string][] {

@@ -63,8 +63,8 @@ export const claude: AgentAdapter = {
       ...(session ? { session } : {}),
     };
   },
-  answer(answered) {
-    const decision = forHost(answered, { ask: true });
+  answer(answered, request) {
+    const decision = forHost(answered, { ask: true, contained: request.contained === true });
     if (decision.verdict === 'allow') return { stdout: '', stderr: '', exitCode: 0 };
     const output = {
       hookSpecificOutput: {

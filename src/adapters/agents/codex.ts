@@ -28,8 +28,8 @@ export const codex: AgentAdapter = {
       ...(session ? { session } : {}),
     };
   },
-  answer(decision) {
-    const final = forHost(decision, { ask: false });
+  answer(decision, request) {
+    const final = forHost(decision, { ask: false, contained: request.contained === true });
     if (final.verdict === 'allow') return { stdout: '', stderr: '', exitCode: 0 };
     const output = {
       hookSpecificOutput: {

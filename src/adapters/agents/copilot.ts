@@ -67,8 +67,8 @@ export const copilot: AgentAdapter = {
       calls: toolCalls(tool, record(args, 'toolArgs')),
     };
   },
-  answer(answered) {
-    const decision = forHost(answered, { ask: true });
+  answer(answered, request) {
+    const decision = forHost(answered, { ask: true, contained: request.contained === true });
     if (decision.verdict === 'allow') return { stdout: '', stderr: '', exitCode: 0 };
     const output = { permissionDecision: decision.verdict, permissionDecisionReason: reasonOf(decision) };
     return { stdout: `${JSON.stringify(output)}\n`, stderr: '', exitCode: 0 };

@@ -68,7 +68,10 @@ export const cursor: AgentAdapter = {
     };
   },
   answer(decision, request) {
-    const final = forHost(decision, { ask: request.event === 'beforeShellExecution' });
+    const final = forHost(decision, {
+      ask: request.event === 'beforeShellExecution',
+      contained: request.contained === true,
+    });
     const output = permission(final.verdict, reasonOf(final));
     return { stdout: `${JSON.stringify(output)}\n`, stderr: '', exitCode: 0 };
   },

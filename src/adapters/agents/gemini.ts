@@ -45,8 +45,8 @@ export const gemini: AgentAdapter = {
     const session = optionalText(body.session_id);
     return { agent: 'gemini', tool, cwd, calls: toolCalls(tool, input), ...(session ? { session } : {}) };
   },
-  answer(decision) {
-    const final = forHost(decision, { ask: true });
+  answer(decision, request) {
+    const final = forHost(decision, { ask: true, contained: request.contained === true });
     const output = final.verdict === 'allow' ? {} : { decision: final.verdict, reason: reasonOf(final) };
     return { stdout: `${JSON.stringify(output)}\n`, stderr: '', exitCode: 0 };
   },

@@ -18,6 +18,9 @@ function hookCommand(agent: AgentName, prefix = ''): string {
   return `${prefix}${BIN} agent-hook ${agent} || exit 2`;
 }
 
+/** Claude Code's hook command, exactly as installed (agentpolicy-sh recognises it). */
+export const CLAUDE_HOOK = hookCommand('claude', '"$CLAUDE_PROJECT_DIR"/');
+
 type Json = Record<string, unknown>;
 
 function asObject(value: unknown): Json {
@@ -67,7 +70,7 @@ export const AGENT_SETTINGS: Record<AgentName, HookSettingsFile> = {
   claude: {
     path: '.claude/settings.json',
     merge: (existing) => {
-      const command = hookCommand('claude', '"$CLAUDE_PROJECT_DIR"/');
+      const command = CLAUDE_HOOK;
       return addHooks(existing, [
         [
           'PreToolUse',
@@ -138,5 +141,23 @@ export const AGENT_SETTINGS: Record<AgentName, HookSettingsFile> = {
         { type: 'command', bash: hookCommand('copilot'), timeoutSec: 30 },
         { version: 1 },
       ),
+  },
+};
+
+/**
+ * Claude Code's machine-local settings (.claude/settings.local.json, not committed: the path is
+ * this machine's): its Bash commands run through `agentpolicy-sh -c` (contained execution) by
+ * the shell prefix in its `env`. A prefix of the user's own is kept, and the route not made.
+ */
+export const CLAUDE_SHELL = {
+  path: '.claude/settings.local.json',
+  merge(existing: Json, program: string): { settings: Json; changed: boolean; kept?: string } {
+    const env = asObject(existing.env);
+    const prefix = `${program} -c`;
+    const current = env.CLAUDE_CODE_SHELL_PREFIX;
+    if (current === prefix) return { settings: existing, changed: false };
+    if (typeof current === 'string' && current !== '' && !current.includes('agentpolicy-sh'))
+      return { settings: existing, changed: false, kept: current };
+    return { settings: { ...existing, env: { ...env, CLAUDE_CODE_SHELL_PREFIX: prefix } }, changed: true };
   },
 };

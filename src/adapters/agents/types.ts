@@ -25,6 +25,8 @@ export interface AgentRequest {
   cwd: string;
   /** One tool call can touch several files (MultiEdit, apply_patch). */
   calls: ToolCall[];
+  /** The host runs this call's command through contained execution (see forHost). */
+  contained?: boolean;
 }
 
 export const AGENT_NAMES = ['claude', 'codex', 'cursor', 'gemini', 'copilot'] as const;
@@ -85,11 +87,15 @@ export function askAsDeny(decision: Decision): Decision {
 
 /**
  * What a host is told about a command that may run only where its effects are judged
- * (`contain`): until the hooks can route it through contained execution, the strictest answer the
- * host enforces: "ask" where it enforces ask, else a deny that says what a human can do. The one
- * place to change when containment runs.
+ * (`contain`). Where the host's commands run through contained execution (`contained`: Claude
+ * Code's Bash with agentpolicy-sh as its shell prefix, on a system where containment runs), it
+ * goes on: agentpolicy-sh judges what it does before it lands. Elsewhere, the strictest answer
+ * the host enforces: "ask" where it enforces ask, else a deny that says what a human can do. The
+ * one place that maps `contain` for every host.
  */
-export function forHost(decision: Decision, host: { ask: boolean }): Decision {
+export function forHost(decision: Decision, host: { ask: boolean; contained?: boolean }): Decision {
+  if (decision.verdict === 'contain' && host.contained)
+    return { verdict: 'allow', findings: decision.findings };
   const verdict = decision.verdict === 'contain' ? 'ask' : decision.verdict;
   const routed: Decision =
     decision.verdict === 'contain'

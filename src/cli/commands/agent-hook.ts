@@ -16,7 +16,8 @@ export const usage = `Usage: agentpolicy agent-hook <claude|codex|cursor|gemini|
 
 Reads the agent's hook payload (JSON) on stdin and answers in that agent's protocol: allow, deny
 with the reason and a safer alternative, or ask where the agent enforces it. A command whose effects
-cannot be seen before it runs is asked about where the host enforces "ask", denied elsewhere. Every
+cannot be seen before it runs goes on where the host runs it contained (Claude Code's Bash with
+agentpolicy-sh as its shell prefix), is asked about where the host enforces "ask", denied elsewhere. Every
 error blocks, in the way that agent enforces (Claude Code runs the tool on exit 1, so errors exit
 2); a hook timeout lets the call through on Claude Code, Codex, Gemini CLI and Copilot CLI.
 Install it with \`agentpolicy install-agent <name>\`.
@@ -112,6 +113,10 @@ export async function run(argv: string[], io: Io, globals: Globals): Promise<num
       },
       decision,
     );
+    // A "contain" verdict goes on where the host runs the command contained (route.ts).
+    const contained =
+      decision.verdict === 'contain' &&
+      (await import('../../contain/route.js')).hostContains(name, request.tool, context);
     if (decision.verdict === 'allow' && warnings.length && name === 'claude') {
       // Claude Code adds a PreToolUse hook's additionalContext to the agent's context.
       const output = {
@@ -120,7 +125,7 @@ export async function run(argv: string[], io: Io, globals: Globals): Promise<num
       return answer({ stdout: `${JSON.stringify(output)}\n`, stderr: '', exitCode: 0 });
     }
     if (decision.verdict === 'allow' && warnings.length) io.stderr(`${warnings.join('\n')}\n`);
-    return answer(adapter.answer(decision, request));
+    return answer(adapter.answer(decision, { ...request, contained }));
   } catch (error) {
     // Fail closed: a broken policy or an internal error blocks the tool call, with the reason.
     const message = isAgentPolicyError(error) ? error.message : `internal error: ${(error as Error).message}`;

@@ -10,14 +10,16 @@ import { oneOf, parseCommandArgs } from '../args.js';
 import type { Globals } from '../commands.js';
 import { repositoryRoot } from '../context.js';
 import { type Check, checkHooks, checkIsolation, checkWorktrees } from '../doctor-hooks.js';
+import { guardContext } from '../guard-context.js';
 import { type Io, paint, useColor } from '../io.js';
 
 export const usage = `Usage: agentpolicy doctor [--format text|json]
 
 Checks that the guardrails are really in force here: the policy loads, the git hooks are present,
 executable, reachable through core.hooksPath and call a binary that exists, every other worktree
-of the repository runs them too, how verification steps are kept together, and Node and git are
-recent enough. Prints a fix for each problem; exit 1 if any.
+of the repository runs them too, how verification steps are kept together, Node and git are
+recent enough, and contained execution runs here (a real contained run proves it; where it
+cannot, why and how to enable it). Prints a fix for each problem; exit 1 if any.
 `;
 
 export async function run(argv: string[], io: Io, globals: Globals): Promise<number> {
@@ -31,6 +33,7 @@ export async function run(argv: string[], io: Io, globals: Globals): Promise<num
     checkIsolation(),
     checkNode(),
     checkGit(root),
+    ...(await checkContainment(root, io, globals)),
   ];
   const problems = checks.filter((check) => !check.ok);
   if (format === 'json') {
@@ -87,6 +90,17 @@ function worktreeDiffers(root: string, committed: ResolvedPolicy): string {
   } catch (error) {
     return `; the policy in the work tree does not load (${(error as Error).message.split('\n')[0]}); it is not in force until committed`;
   }
+}
+
+async function checkContainment(root: string, io: Io, globals: Globals): Promise<Check[]> {
+  let context: Awaited<ReturnType<typeof guardContext>>;
+  try {
+    context = await guardContext(root, io.env, globals);
+  } catch {
+    return []; // the policy check says what is wrong
+  }
+  const { containmentChecks } = await import('../../contain/doctor.js');
+  return containmentChecks(context);
 }
 
 function checkNode(): Check {
