@@ -6,7 +6,9 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { git } from '../git/exec.js';
 import { matchesAny } from '../rules/match.js';
 import type { Options as DiffOptions } from '../rules/max-diff-lines.js';
+import { patchFiles } from '../shell/apply-patch.js';
 import type { Decision, ResolvedPolicy } from '../types.js';
+import { absolute } from './guard.js';
 
 /** What a file tool call would leave in one file: its whole new text, or only a count of lines. */
 export type PlannedWrite =
@@ -21,8 +23,8 @@ export function touchedFiles(tool: string, input: Record<string, unknown>, cwd: 
   if (tool !== 'apply_patch') return [];
   const patch = [input.input, input.patch, input.command].find((value) => typeof value === 'string');
   if (typeof patch !== 'string') return [];
-  return [...patch.matchAll(/^\s*\*\*\* (?:Add File|Update File|Delete File|Move to): (.+?)\s*$/gm)].map(
-    (match) => absolute(match[1]!, cwd),
+  return patchFiles(patch).flatMap((file) =>
+    [file.path, ...('to' in file && file.to ? [file.to] : [])].map((path) => absolute(path, cwd)),
   );
 }
 
@@ -215,8 +217,4 @@ export function changedLines(before: string, after: string): number {
     }
   }
   return n + m;
-}
-
-function absolute(path: string, cwd: string): string {
-  return isAbsolute(path) ? path : resolve(cwd, path);
 }

@@ -281,7 +281,8 @@ function adjustment(
           file: adopts,
           commit: commit.id,
         },
-        ...found.filter((finding) => !GUARD_RULES.has(finding.rule)),
+        // A human setting things up, as at commit time: its size and new files are not a step.
+        ...found.filter((finding) => !GUARD_RULES.has(finding.rule) && !STEP_RULES.has(finding.rule)),
       ];
     }
     if (origin === 'base') return found;

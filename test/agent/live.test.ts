@@ -192,6 +192,16 @@ describe('the context budget', () => {
       transcript_path: full,
     });
     expect(shell.output.hookSpecificOutput.permissionDecision).toBe('deny');
+    // Only the project's own memory files: a PLAN.md elsewhere is a change like any other.
+    const bash = (command: string) =>
+      claude(project, {
+        hook_event_name: 'PreToolUse',
+        tool_name: 'Bash',
+        tool_input: { command },
+        transcript_path: full,
+      }).output?.hookSpecificOutput.permissionDecision;
+    expect(bash('echo step >> src/PLAN.md')).toBe('deny');
+    expect(bash('echo "Next: b." >> PROGRESS.md')).toBeUndefined();
     const reading = claude(project, {
       hook_event_name: 'PreToolUse',
       tool_name: 'Bash',

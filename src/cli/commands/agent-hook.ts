@@ -80,7 +80,9 @@ export async function run(argv: string[], io: Io, globals: Globals): Promise<num
       const changes = () =>
         request.calls.some((call) =>
           call.kind === 'shell'
-            ? operationsOfToolCall(call, context.cwd, context.env).some(changesSomething)
+            ? operationsOfToolCall(call, context.cwd, context.env).some((operation) =>
+                changesSomething(operation, context.root, context.cwd),
+              )
             : call.kind !== 'other' && !onlyMemoryFiles(paths, context.root, context.cwd),
         );
       const transcript = typeof body.transcript_path === 'string' ? body.transcript_path : undefined;
@@ -148,11 +150,11 @@ const READ_ONLY_GIT = new Set([
   'cat-file',
 ]);
 
-/** Whether an operation the static pass sees changes anything (files, git state, elsewhere). */
-function changesSomething(operation: Operation): boolean {
+/** Whether an operation the static pass sees changes anything but the project's memory files. */
+function changesSomething(operation: Operation, root: string, cwd: string): boolean {
   if (operation.kind === 'exec' || operation.kind === 'env') return false;
   if (operation.kind === 'git') return !READ_ONLY_GIT.has(operation.args[0] ?? '');
-  if (operation.kind === 'write') return !/(^|\/)(PROGRESS|PLAN)\.md$/.test(operation.target.path ?? '');
+  if (operation.kind === 'write') return !onlyMemoryFiles([operation.target.path ?? ''], root, cwd);
   return true;
 }
 
