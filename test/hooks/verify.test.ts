@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN } from '../helpers/cli.js';
+import { BIN, runCli } from '../helpers/cli.js';
 import { createProject, type Project } from '../helpers/project.js';
 import { addWorktree, snapshot, type TestRepo, tempDir } from '../helpers/repo.js';
 
@@ -13,8 +13,8 @@ const staysOk = (extra: object = {}) => ({
   verify: { value: { run: 'test "$(cat value.txt)" = ok', on: ['pre-commit', 'pre-push'], ...extra } },
 });
 
-function verifyTempDirs(): string[] {
-  return readdirSync(tmpdir()).filter((name) => name.startsWith('agentpolicy-verify-'));
+function verifyTempDirs(dir = tmpdir()): string[] {
+  return readdirSync(dir).filter((name) => name.startsWith('agentpolicy-verify-'));
 }
 
 describe('verification steps', () => {
@@ -87,15 +87,20 @@ describe('verification steps', () => {
   });
 
   it('takes the steps from VERIFY.md and removes its temporary copy', () => {
-    const before = verifyTempDirs().length;
+    // A temp folder of its own, so that other runs on the machine cannot change the count.
+    const tmp = tempDir();
+    const before = verifyTempDirs(tmp).length;
     const project = createProject(
       { extends: 'agentpolicy:recommended', verify: { from: 'VERIFY.md' } },
       { 'VERIFY.md': '# Verify\n\n```sh\ntest -f package.json\nls node_modules/.bin/agentpolicy\n```\n' },
     );
-    const result = project.cli(['verify']);
+    const result = runCli(['verify'], {
+      cwd: project.dir,
+      env: { ...process.env, NO_COLOR: '1', TMPDIR: tmp },
+    });
     expect(result.stdout).toMatch(/Ready: 2\/2 steps passed for pre-commit/);
     expect(result.status).toBe(0);
-    expect(verifyTempDirs().length).toBe(before);
+    expect(verifyTempDirs(tmp).length).toBe(before);
     expect(existsSync(`${project.dir}/.git/agentpolicy/verify-last.json`)).toBe(true);
   });
 
