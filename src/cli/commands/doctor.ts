@@ -1,3 +1,4 @@
+import { basename, dirname } from 'node:path';
 import { readProfileSelection } from '../../audit/profile.js';
 import { policyInForce } from '../../config/committed.js';
 import { resolveTree } from '../../config/resolve.js';
@@ -18,8 +19,10 @@ export const usage = `Usage: agentpolicy doctor [--format text|json]
 Checks that the guardrails are really in force here: the policy loads, the git hooks are present,
 executable, reachable through core.hooksPath and call a binary that exists, every other worktree
 of the repository runs them too, how verification steps are kept together, Node and git are
-recent enough, and contained execution runs here (a real contained run proves it; where it
-cannot, why and how to enable it). Prints a fix for each problem; exit 1 if any.
+recent enough, contained execution runs here (a real contained run proves it; where it cannot,
+why and how to enable it), and the agents whose hooks are installed and that run project hooks
+only in a trusted folder (Codex, Gemini CLI) trust this one. Prints a fix for each problem; exit 1
+if any.
 `;
 
 export async function run(argv: string[], io: Io, globals: Globals): Promise<number> {
@@ -34,6 +37,7 @@ export async function run(argv: string[], io: Io, globals: Globals): Promise<num
     checkNode(),
     checkGit(root),
     ...(await checkContainment(root, io, globals)),
+    ...(await checkAgentTrust(root, io.env)),
   ];
   const problems = checks.filter((check) => !check.ok);
   if (format === 'json') {
@@ -101,6 +105,26 @@ async function checkContainment(root: string, io: Io, globals: Globals): Promise
   }
   const { containmentChecks } = await import('../../contain/doctor.js');
   return containmentChecks(context);
+}
+
+/** Codex and Gemini CLI skip project hooks in a folder a human has not trusted. */
+async function checkAgentTrust(root: string, env: NodeJS.ProcessEnv): Promise<Check[]> {
+  const { codexTrust, geminiTrust, hostsNeedingTrust } = await import('../../adapters/agents/trust.js');
+  const hosts = hostsNeedingTrust(root);
+  if (hosts.length === 0) return [];
+  const commonDir = locateRepository(root, env)?.commonDir;
+  const main = commonDir && basename(commonDir) === '.git' ? dirname(commonDir) : root;
+  const checks: Check[] = [];
+  for (const host of hosts) {
+    const trust = host === 'codex' ? await codexTrust(root, main, env) : geminiTrust(root, env);
+    checks.push({
+      name: `${host} trust`,
+      ok: trust.trusted !== false,
+      detail: trust.detail,
+      ...(trust.fix ? { fix: trust.fix } : {}),
+    });
+  }
+  return checks;
 }
 
 function checkNode(): Check {

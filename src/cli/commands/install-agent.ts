@@ -27,9 +27,9 @@ Running it again changes nothing.
 /** What a human must do before the host runs project hooks at all. */
 const TRUST_NOTES: Partial<Record<AgentName, string>> = {
   codex:
-    'Codex runs project hooks only in a trusted project, after a human reviews new or changed hooks with /hooks. Codex before 0.124 also needs `[features] codex_hooks = true` in ~/.codex/config.toml.',
+    'Codex runs project hooks only in a trusted project, after a human reviews new or changed hooks with /hooks (`agentpolicy doctor` checks the trust). Codex before 0.124 also needs `[features] codex_hooks = true` in ~/.codex/config.toml.',
   gemini:
-    'Gemini CLI reads .gemini/settings.json only from the folder it starts in (start it at the repository root) and skips project hooks in untrusted folders: trust this folder.',
+    'Gemini CLI reads .gemini/settings.json only from the folder it starts in (start it at the repository root) and skips project hooks in untrusted folders: trust this folder (`agentpolicy doctor` checks it).',
   cursor: 'Cursor runs project hooks only in a trusted workspace.',
 };
 
