@@ -40,7 +40,8 @@ export function resolveOperations(operations: Operation[], resolve: LinkResolver
       case 'chmod':
         return { ...operation, targets: operation.targets.map((t) => follow(t, resolve, true)) };
       case 'write':
-        return { ...operation, target: follow(operation.target, resolve, true) };
+        // `ln -s x P` creates P itself: a link already at P is replaced, not written through.
+        return { ...operation, target: follow(operation.target, resolve, operation.via !== 'ln') };
       case 'move':
         return {
           ...operation,

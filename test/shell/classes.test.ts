@@ -134,7 +134,14 @@ const CLASSES: Record<string, { stop: string[]; allow: string[] }> = {
     allow: ['msg="hello world"; echo $msg'],
   },
   symlinks: {
-    stop: ['ln -s / r && rm -rf r/tmp/../home', 'ln -sf .agentpolicyrc cfg && cat /tmp/x > cfg'],
+    stop: [
+      'ln -s / r && rm -rf r/tmp/../home',
+      'ln -sf .agentpolicyrc cfg && cat /tmp/x > cfg',
+      // The link itself is what is written: a protected file replaced by a link.
+      'ln -sf /tmp/x .agentpolicyrc',
+      'ln -s /tmp/hook .git/hooks/pre-commit',
+      'ln -sfn /tmp/forged .git/agentpolicy',
+    ],
     allow: ['ln -s ../notes.md docs/notes-link.md'],
   },
   'outside the project': {
