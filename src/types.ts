@@ -75,6 +75,10 @@ export interface VerifyStep {
   parallel: boolean;
   /** 'staged' runs on a copy of exactly what is being committed; 'worktree' in the work tree. */
   mode: 'staged' | 'worktree';
+  /** Environment variables the result depends on (a final `*` matches a prefix): part of its once-per-tree key. */
+  env?: string[];
+  /** false: run every time, never reuse a pass recorded on the same tree. */
+  once?: boolean;
 }
 
 export interface ShellPattern {
@@ -105,7 +109,7 @@ export interface ResolvedPolicy {
   /** Set when the steps come from VERIFY.md: the file to read them from, relative to the root. */
   verifyFrom?: string;
   /** Settings for the steps read from `verifyFrom`. */
-  verifyFromSettings?: Pick<VerifyStep, 'on' | 'timeout' | 'mode'>;
+  verifyFromSettings?: Pick<VerifyStep, 'on' | 'timeout' | 'mode' | 'env' | 'once'>;
   /** The steps of `verifyFrom`, read from the same commit as the policy; absent when the file is missing. */
   verifyFromSteps?: VerifyStep[];
   /** Repository paths the policy was read from: the policy file, files it extends, `verifyFrom`. */

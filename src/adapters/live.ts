@@ -211,6 +211,7 @@ export async function verifyLive(
     commonDir,
     env: context.env,
     mode: 'worktree',
+    reuse: true,
     ...(changedPaths ? { changedPaths } : {}),
     write: () => {},
     paint: paint(false),

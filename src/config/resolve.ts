@@ -365,7 +365,7 @@ function apply(state: State, layer: Layer): void {
   }
 }
 
-const VERIFY_SETTINGS = new Set(['from', 'on', 'timeout', 'mode']);
+const VERIFY_SETTINGS = new Set(['from', 'on', 'timeout', 'mode', 'env', 'once']);
 
 function stepNames(verify: VerifyInput): string[] {
   return Object.keys(verify).filter((key) => !VERIFY_SETTINGS.has(key));
@@ -408,6 +408,8 @@ function normalize(
       timeout?: string | number;
       parallel?: boolean;
       mode?: VerifyStep['mode'];
+      env?: string[];
+      once?: boolean;
     };
     return {
       name,
@@ -417,6 +419,8 @@ function normalize(
       timeout: parseDuration(step.timeout, DEFAULT_STEP_TIMEOUT),
       parallel: step.parallel ?? false,
       mode: step.mode ?? 'staged',
+      ...(step.env ? { env: step.env } : {}),
+      ...(step.once !== undefined ? { once: step.once } : {}),
     };
   });
   const policy: ResolvedPolicy = {
@@ -442,6 +446,8 @@ function normalize(
       on: (verifyInput.on as VerifyStep['on'] | undefined) ?? ['pre-commit'],
       timeout: parseDuration(verifyInput.timeout, DEFAULT_STEP_TIMEOUT),
       mode: (verifyInput.mode as VerifyStep['mode'] | undefined) ?? 'staged',
+      ...(verifyInput.env ? { env: verifyInput.env } : {}),
+      ...(verifyInput.once !== undefined ? { once: verifyInput.once } : {}),
     };
     // The commands come from the same tree as the policy: what judges is what was committed.
     const text = context.tree.read(from);

@@ -39,6 +39,14 @@ const duration = v.pipe(
 
 const hookList = v.array(v.picklist(VERIFY_HOOKS));
 
+/** Names of environment variables a step's result depends on; a final `*` matches a prefix. */
+const envList = v.array(
+  v.pipe(
+    v.string(),
+    v.regex(/^[A-Za-z_][A-Za-z0-9_]*\*?$/, 'a variable name such as "NODE_ENV" or "VITE_*"'),
+  ),
+);
+
 export const verifyStepSchema = v.strictObject({
   run: v.pipe(v.string(), v.minLength(1, 'a command to run')),
   on: v.optional(hookList),
@@ -46,11 +54,13 @@ export const verifyStepSchema = v.strictObject({
   timeout: v.optional(duration),
   parallel: v.optional(v.boolean()),
   mode: v.optional(v.picklist(['staged', 'worktree'])),
+  env: v.optional(envList),
+  once: v.optional(v.boolean()),
 });
 
 /**
  * `verify`: named steps, and/or `from: "VERIFY.md"` with the settings of the steps read from the
- * fenced shell blocks of that file (`on`, `timeout`, `mode`). The named steps run first.
+ * fenced shell blocks of that file (`on`, `timeout`, `mode`, `env`, `once`). The named steps run first.
  */
 export const verifySchema = v.pipe(
   v.objectWithRest(
@@ -59,6 +69,8 @@ export const verifySchema = v.pipe(
       on: v.optional(hookList),
       timeout: v.optional(duration),
       mode: v.optional(v.picklist(['staged', 'worktree'])),
+      env: v.optional(envList),
+      once: v.optional(v.boolean()),
     },
     verifyStepSchema,
   ),

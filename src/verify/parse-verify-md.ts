@@ -6,7 +6,7 @@ const SHELL_LANGUAGES = new Set(['', 'sh', 'bash', 'shell', 'console', 'zsh', 's
 
 export function parseVerifyMarkdown(
   markdown: string,
-  settings: Pick<VerifyStep, 'on' | 'timeout' | 'mode'>,
+  settings: Pick<VerifyStep, 'on' | 'timeout' | 'mode' | 'env' | 'once'>,
 ): VerifyStep[] {
   const steps: VerifyStep[] = [];
   const lines = markdown.replace(/\r\n/g, '\n').split('\n');

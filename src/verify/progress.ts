@@ -16,6 +16,8 @@ export function formatDuration(ms: number): string {
 
 export function formatResultLine(result: StepResult, p: Paint): string {
   const time = p.dim(`(${formatDuration(result.durationMs)})`);
+  if (result.status === 'passed' && result.reused)
+    return `${p.green('✓')} ${result.name} ${p.dim('(passed before on this same tree)')}`;
   if (result.status === 'passed') return `${p.green('✓')} ${result.name} ${time}`;
   if (result.status === 'skipped')
     return `${p.dim('-')} ${result.name} ${p.dim('(skipped: no matching change)')}`;

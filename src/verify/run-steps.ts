@@ -22,6 +22,8 @@ export interface StepResult {
   log?: string;
   /** Set for a failed step that ran on the snapshot and may have missed a file it needs. */
   hint?: string;
+  /** Passed on this same tree, under this policy, before: not run again. */
+  reused?: boolean;
 }
 
 export interface RunOptions {

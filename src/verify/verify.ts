@@ -9,11 +9,24 @@ import type { Paint } from '../cli/io.js';
 import { git } from '../git/exec.js';
 import { matchesGlob } from '../rules/match.js';
 import type { ResolvedPolicy, VerifyHook, VerifyStep } from '../types.js';
+import {
+  commitTree,
+  discardRecords,
+  type OnceStore,
+  onceStore,
+  recordsFingerprint,
+  recordsGuarded,
+  stagedTree,
+  worktreeTree,
+} from './once.js';
 import { launcher } from './processes.js';
 import { createProgress, formatResultLine } from './progress.js';
 import { runSteps, type StepResult } from './run-steps.js';
 import { startRun } from './runs.js';
 import { createSnapshot } from './snapshot.js';
+
+const RECORDS_CHANGED =
+  'The records of passed steps (.git/agentpolicy/verified/) changed while steps ran: all of them are discarded, and every step runs again next time.';
 
 export interface VerifyContext {
   root: string;
@@ -33,6 +46,8 @@ export interface VerifyContext {
   write: (text: string) => void;
   paint: Paint;
   live: boolean;
+  /** Reuse passes recorded on the same tree (the hooks and the agent's stop; never `verify` asked by hand). */
+  reuse?: boolean;
 }
 
 export interface VerifyOutcome {
@@ -108,6 +123,59 @@ export async function verify(
     const what = now.index !== judged.index ? 'the staged files' : 'HEAD';
     return `${names} changed ${what} while ${group.length > 1 ? 'they' : 'it'} ran, so what was checked is no longer what would be committed: blocked. A verification step must not stage, commit or check out in the repository; steps in the default "staged" mode run in a copy where they can.`;
   };
+  // Steps that passed on this very tree, with the same inputs, are not run again (see once.ts).
+  const reusing = context.reuse === true && recordsGuarded(policy);
+  const storeFor = (steps: VerifyStep[], tree: () => string): OnceStore | undefined => {
+    if (!reusing || !steps.some((step) => step.once !== false)) return undefined;
+    try {
+      return onceStore(context.commonDir, tree(), policy, context.env);
+    } catch {
+      return undefined; // no tree to name (an unmerged index): every step runs
+    }
+  };
+  const worktreeOnce =
+    hook === 'edit'
+      ? undefined
+      : storeFor(worktreeSteps, () => worktreeTree(context.root, context.gitDir, context.env));
+  const snapshotOnce = storeFor(snapshotSteps, () =>
+    context.commit
+      ? commitTree(context.root, context.env, context.commit)
+      : stagedTree(context.root, context.gitDir, context.env),
+  );
+  const reuse = (steps: VerifyStep[], once: OnceStore | undefined): VerifyStep[] =>
+    steps.filter((step) => {
+      if (!once || step.once === false || !once.passed(step)) return true;
+      const result: StepResult = {
+        name: step.name,
+        run: step.run,
+        status: 'passed',
+        durationMs: 0,
+        tail: '',
+        reused: true,
+      };
+      results.push(result);
+      context.write(`${formatResultLine(result, context.paint)}\n`);
+      return false;
+    });
+  const worktreeTodo = reuse(worktreeSteps, worktreeOnce);
+  const snapshotTodo = reuse(snapshotSteps, snapshotOnce);
+  // A step may not vouch for another: records that change while steps run are all discarded.
+  let records = recordsFingerprint(context.commonDir);
+  let tampered = false;
+  const untouched = () => {
+    tampered ||= recordsFingerprint(context.commonDir) !== records;
+    return !tampered;
+  };
+  const remember = (steps: VerifyStep[], done: StepResult[], once: OnceStore | undefined) => {
+    if (!once || !untouched()) return;
+    for (const step of steps)
+      if (
+        step.once !== false &&
+        done.some((result) => result.name === step.name && result.status === 'passed')
+      )
+        once.record(step);
+    records = recordsFingerprint(context.commonDir);
+  };
   let stopped: string | undefined;
   try {
     const base = {
@@ -118,12 +186,18 @@ export async function verify(
       onStart: progress.start,
       onEnd: progress.end,
     };
-    if (worktreeSteps.length) {
-      const done = await runSteps(worktreeSteps, { ...base, cwd: context.root, snapshot: false });
+    if (worktreeTodo.length) {
+      const done = await runSteps(worktreeTodo, { ...base, cwd: context.root, snapshot: false });
       results.push(...done.results);
       stopped = done.problem;
+      // Passes count for the tree the steps started on only if they left the work tree as it was.
+      const after =
+        stopped || !worktreeOnce
+          ? undefined
+          : storeFor(worktreeTodo, () => worktreeTree(context.root, context.gitDir, context.env));
+      if (after?.tree === worktreeOnce?.tree) remember(worktreeTodo, done.results, worktreeOnce);
     }
-    if (snapshotSteps.length && !stopped) {
+    if (snapshotTodo.length && !stopped) {
       const snapshot = createSnapshot(
         {
           root: context.root,
@@ -134,13 +208,18 @@ export async function verify(
         },
         run.dir,
       );
-      const done = await runSteps(snapshotSteps, { ...base, cwd: snapshot.dir, snapshot: true });
+      const done = await runSteps(snapshotTodo, { ...base, cwd: snapshot.dir, snapshot: true });
       results.push(...done.results);
       stopped = done.problem;
+      if (!stopped) remember(snapshotTodo, done.results, snapshotOnce);
     }
   } finally {
     progress.stop();
     run.finish();
+    if (!untouched()) {
+      discardRecords(context.commonDir);
+      context.write(`${context.paint.yellow('!')} ${RECORDS_CHANGED}\n`);
+    }
   }
   const ok = !stopped && results.every((result) => result.status === 'passed' || result.status === 'skipped');
   saveResults(context.commonDir, hook, results);
@@ -168,10 +247,10 @@ export function saveResults(commonDir: string, hook: VerifyHook, results: StepRe
   try {
     const dir = join(commonDir, 'agentpolicy');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(
-      join(dir, 'verify-last.json'),
-      `${JSON.stringify({ time: new Date().toISOString(), hook, results }, null, 2)}\n`,
-    );
+    const text = `${JSON.stringify({ time: new Date().toISOString(), hook, results }, null, 2)}\n`;
+    writeFileSync(join(dir, 'verify-last.json'), text);
+    // The last edit-time check is kept apart: the stop and the hooks that follow would hide it.
+    if (hook === 'edit') writeFileSync(join(dir, 'verify-last-edit.json'), text);
   } catch {
     // Results are for the report; failing to save them does not change the verdict.
   }

@@ -167,6 +167,7 @@ async function verifyHead(
   const { verify, stepsFor } = await import('../../verify/verify.js');
   if (stepsFor(policy, 'ci', root).steps.length === 0 && !policy.verifyFrom) return true;
   const outcome = await verify(policy, 'ci', {
+    reuse: true,
     root,
     gitDir: location.gitDir,
     commonDir: location.commonDir,

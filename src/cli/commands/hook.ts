@@ -271,6 +271,7 @@ async function runVerification(
   const p = paint(useColor(io, 'stderr'));
   const occasion = hook === 'pre-push' ? 'pre-push' : 'pre-commit';
   const outcome = await verify(policy, occasion, {
+    reuse: true,
     root: location.root,
     gitDir: location.gitDir,
     commonDir: location.commonDir,
