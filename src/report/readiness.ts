@@ -8,15 +8,24 @@ export interface Readiness {
   subject: string;
   rules: { id: string; severity: 'warn' | 'error'; findings: Finding[] }[];
   budget?: { used: number; max: number; files: number; maxFiles?: number };
-  verification?: {
-    time: string;
-    hook: string;
-    results: { name: string; status: string; durationMs: number }[];
-  };
+  /**
+   * The uncommitted change (work tree and index against HEAD, new files included) as the live diff
+   * budget counts it before each file tool call; `enforced` when max-diff-lines is at error.
+   */
+  live?: { used: number; max: number; enforced: boolean };
+  verification?: StepRun;
+  /** The last check after a file tool call (steps `on: ["edit"]`), kept apart from the hooks' runs. */
+  lastEdit?: StepRun;
   plan?: { done: number; total: number; items: { text: string; done: boolean }[] };
   progress?: { exists: boolean; updated: boolean };
   /** For a range: its commits that have findings, oldest first, with their subjects. */
   commits?: { id: string; subject: string }[];
+}
+
+export interface StepRun {
+  time: string;
+  hook: string;
+  results: { name: string; status: string; durationMs: number; reused?: boolean }[];
 }
 
 /** Findings listed per rule before the rest are only counted (the commits section lists them all). */
@@ -57,6 +66,26 @@ function escapeMarkdown(text: string): string {
   return text.replace(/[|\\`*_[\]<>]/g, (c) => `\\${c}`).replace(/\n/g, ' ');
 }
 
+function liveNote(live: NonNullable<Readiness['live']>): string {
+  const left = live.max - live.used;
+  if (!live.enforced)
+    return 'counted as file tool calls are (max-diff-lines is a warning: nothing is denied).';
+  return left >= 0
+    ? `counted as file tool calls are: ${left} left before a file tool call is denied.`
+    : `counted as file tool calls are: past the budget, so every file tool call that adds to it is denied until a commit.`;
+}
+
+function duration(result: StepRun['results'][number]): string {
+  return result.reused ? 'passed before on this same tree' : `${(result.durationMs / 1000).toFixed(1)}s`;
+}
+
+function stepLines(run: StepRun): string[] {
+  return run.results.map((result) => {
+    const icon = result.status === 'passed' ? '✅' : result.status === 'skipped' ? '➖' : '❌';
+    return `- ${icon} ${escapeMarkdown(result.name)} (${result.status}, ${duration(result)})`;
+  });
+}
+
 export function formatReadinessMarkdown(data: Readiness): string {
   const { ready, blockers } = readinessVerdict(data);
   const lines = [
@@ -71,6 +100,15 @@ export function formatReadinessMarkdown(data: Readiness): string {
       '## Diff budget',
       '',
       `\`${bar(used, max)}\` **${used}** of ${max} lines (${Math.round((used / max) * 100)}%), ${files} file(s)${maxFiles ? ` of ${maxFiles}` : ''}`,
+      '',
+    );
+  }
+  if (data.live) {
+    const { used, max } = data.live;
+    lines.push(
+      '## Live diff budget',
+      '',
+      `\`${bar(used, max)}\` **${used}** of ${max} lines uncommitted, ${liveNote(data.live)}`,
       '',
     );
   }
@@ -104,15 +142,16 @@ export function formatReadinessMarkdown(data: Readiness): string {
   }
   if (data.verification) {
     lines.push(`## Verification (${data.verification.hook}, ${data.verification.time})`, '');
-    for (const result of data.verification.results) {
-      const icon = result.status === 'passed' ? '✅' : result.status === 'skipped' ? '➖' : '❌';
-      lines.push(
-        `- ${icon} ${escapeMarkdown(result.name)} (${result.status}, ${(result.durationMs / 1000).toFixed(1)}s)`,
-      );
-    }
-    lines.push('');
+    lines.push(...stepLines(data.verification), '');
   } else {
     lines.push('## Verification', '', 'Not run yet: `agentpolicy verify`.', '');
+  }
+  if (data.lastEdit) {
+    lines.push(`## Last edit-time check (${data.lastEdit.time})`, '');
+    lines.push(
+      ...(data.lastEdit.results.length ? stepLines(data.lastEdit) : ['No step matched the files edited.']),
+      '',
+    );
   }
   if (data.plan) {
     lines.push(
@@ -175,14 +214,24 @@ export function formatReadinessHtml(data: Readiness): string {
   const budget = data.budget
     ? `<section><h2>Diff budget</h2>${meter('budget', data.budget.used, data.budget.max, `${data.budget.used} of ${data.budget.max} lines, ${data.budget.files} file(s)`)}</section>`
     : '';
+  const steps = (run: StepRun) =>
+    run.results.length
+      ? `<ul class="steps">${run.results
+          .map(
+            (r) =>
+              `<li class="${html(r.status)}"><span class="status">${html(r.status)}</span> ${html(r.name)} <small>${html(duration(r))}</small></li>`,
+          )
+          .join('')}</ul>`
+      : '<p class="none">No step matched the files edited.</p>';
   const verification = data.verification
-    ? `<section><h2>Verification <small>${html(data.verification.hook)}, ${html(data.verification.time)}</small></h2><ul class="steps">${data.verification.results
-        .map(
-          (r) =>
-            `<li class="${html(r.status)}"><span class="status">${html(r.status)}</span> ${html(r.name)} <small>${(r.durationMs / 1000).toFixed(1)}s</small></li>`,
-        )
-        .join('')}</ul></section>`
+    ? `<section><h2>Verification <small>${html(data.verification.hook)}, ${html(data.verification.time)}</small></h2>${steps(data.verification)}</section>`
     : '<section><h2>Verification</h2><p class="none">Not run yet: <code>agentpolicy verify</code>.</p></section>';
+  const lastEdit = data.lastEdit
+    ? `<section id="last-edit"><h2>Last edit-time check <small>${html(data.lastEdit.time)}</small></h2>${steps(data.lastEdit)}</section>`
+    : '';
+  const live = data.live
+    ? `<section><h2>Live diff budget</h2>${meter('live', data.live.used, data.live.max, `${data.live.used} of ${data.live.max} lines uncommitted, ${liveNote(data.live)}`)}</section>`
+    : '';
   const plan = data.plan
     ? `<section><h2>Plan</h2>${meter('plan', data.plan.done, data.plan.total, `${data.plan.done} of ${data.plan.total} items done`)}<ul class="plan">${data.plan.items
         .map(
@@ -234,11 +283,13 @@ li.more{list-style:none;color:var(--muted);font-size:12px}a.commit-id{text-decor
 <body><main>
 <div class="verdict ${ready ? 'ready' : 'blocked'}" id="verdict"><h1><span class="dot"></span>${ready ? 'Ready' : 'Not ready'}: ${html(data.subject)}</h1><p>${ready ? 'Every rule passes.' : `${blockers} thing(s) block this change.`}</p></div>
 ${budget}
+${live}
 <section><h2>Rules</h2><table id="rules"><tbody>
 ${rows}
 </tbody></table></section>
 ${commits}
 ${verification}
+${lastEdit}
 ${plan}
 ${progress}
 <footer>agentpolicy report, ${html(data.generatedAt)}</footer>

@@ -60,6 +60,18 @@ const blocked: Readiness = {
     ],
   },
   progress: { exists: true, updated: false },
+  live: { used: 120, max: 150, enforced: true },
+  lastEdit: {
+    time: '2026-11-28T11:58:00Z',
+    hook: 'edit',
+    results: [
+      {
+        name: 'npm run test:unit -- src/a-very-long-file-name-for-the-narrow-screen.ts',
+        status: 'failed',
+        durationMs: 900,
+      },
+    ],
+  },
 };
 
 let browser: Browser;
@@ -111,6 +123,11 @@ describe('readiness report in a browser', () => {
       .locator('#plan .fill')
       .evaluate((el) => (el as HTMLElement).offsetWidth / (el.parentElement as HTMLElement).offsetWidth);
     expect(planFill).toBeCloseTo(0.75, 2);
+    const liveFill = await page
+      .locator('#live .fill')
+      .evaluate((el) => (el as HTMLElement).offsetWidth / (el.parentElement as HTMLElement).offsetWidth);
+    expect(liveFill).toBeCloseTo(0.8, 2); // 120 of 150 lines uncommitted
+    await expect(page.locator('#last-edit li.failed').count()).resolves.toBe(1);
     await expect(page.locator('#rules tr.fail').count()).resolves.toBe(1);
     await expect(page.locator('#rules tr.pass').count()).resolves.toBe(1);
     await expect(page.locator('script').count()).resolves.toBe(0); // the finding text was escaped

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { uncommittedLines } from '../../adapters/live-budget.js';
 import { checkRange } from '../../adapters/range-check.js';
 import { policyAtCommit } from '../../config/committed.js';
 import { evaluateChange, needsHunks } from '../../engine/evaluate.js';
@@ -8,7 +9,13 @@ import { collectStaged, collectWorktree } from '../../git/collect.js';
 import { git } from '../../git/exec.js';
 import { locateRepository } from '../../git/locate.js';
 import { parsePlan } from '../../memory/plan.js';
-import { formatReadinessHtml, formatReadinessMarkdown, type Readiness } from '../../report/readiness.js';
+import {
+  formatReadinessHtml,
+  formatReadinessMarkdown,
+  type Readiness,
+  type StepRun,
+} from '../../report/readiness.js';
+import type { Options as DiffOptions } from '../../rules/max-diff-lines.js';
 import type { ChangeSet, Finding, ResolvedPolicy, RuleId } from '../../types.js';
 import { oneOf, parseCommandArgs } from '../args.js';
 import type { Globals } from '../commands.js';
@@ -18,8 +25,9 @@ import type { Io } from '../io.js';
 export const usage = `Usage: agentpolicy report [--worktree | --staged | --range A..B] [--format markdown|html] [--output FILE]
 
 The one page to read before a pull request: each rule's verdict on the change, the diff budget
-used, the last verification results, PLAN.md's checklist progress, and whether PROGRESS.md moved
-with the change. The change is the work tree against HEAD unless said otherwise. HTML is a single
+used (and, for the work tree or the index, the uncommitted lines the live budget counts before a
+file tool call), the last verification results and the last edit-time check, PLAN.md's checklist
+progress, and whether PROGRESS.md moved with the change. The change is the work tree against HEAD unless said otherwise. HTML is a single
 self-contained page.
 `;
 
@@ -75,6 +83,10 @@ export async function run(argv: string[], io: Io, globals: Globals): Promise<num
   }
   const data = readiness(policy, root, location.commonDir, subject, findings, stats, paths);
   if (commits) data.commits = commits;
+  else {
+    const live = liveBudgetUsed(policy, root, io.env);
+    if (live) data.live = live;
+  }
   const page = format === 'html' ? formatReadinessHtml(data) : formatReadinessMarkdown(data);
   if (values.output) writeFileSync(resolve(io.cwd, values.output), page);
   else io.stdout(page);
@@ -119,9 +131,10 @@ function readiness(
       files: stats.files,
       ...(limits?.maxFiles ? { maxFiles: limits.maxFiles } : {}),
     };
-  const last = join(commonDir, 'agentpolicy', 'verify-last.json');
-  if (existsSync(last))
-    data.verification = JSON.parse(readFileSync(last, 'utf8')) as Readiness['verification'];
+  const verification = lastRun(commonDir, 'verify-last.json');
+  if (verification) data.verification = verification;
+  const lastEdit = lastRun(commonDir, 'verify-last-edit.json');
+  if (lastEdit) data.lastEdit = lastEdit;
   const plan = join(root, 'PLAN.md');
   if (existsSync(plan)) {
     const items = parsePlan(readFileSync(plan, 'utf8'));
@@ -129,6 +142,29 @@ function readiness(
   }
   data.progress = { exists: existsSync(join(root, 'PROGRESS.md')), updated: paths.includes('PROGRESS.md') };
   return data;
+}
+
+/** A run of steps saved by verify.ts; undefined when there is none (or it cannot be read). */
+function lastRun(commonDir: string, name: string): StepRun | undefined {
+  const path = join(commonDir, 'agentpolicy', name);
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as StepRun;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The uncommitted change as the live diff budget counts it before a file tool call. */
+function liveBudgetUsed(policy: ResolvedPolicy, root: string, env: NodeJS.ProcessEnv): Readiness['live'] {
+  const setting = policy.rules['max-diff-lines'];
+  if (!setting) return undefined;
+  const options = setting.options as DiffOptions;
+  return {
+    used: uncommittedLines(root, env, options).total,
+    max: options.max,
+    enforced: setting.severity === 'error',
+  };
 }
 
 /** The subjects of `oids`, in that order, from one git process. */
