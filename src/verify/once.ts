@@ -183,14 +183,28 @@ export function commitTree(root: string, env: NodeJS.ProcessEnv, commit: string)
 }
 
 /**
- * A tree written through a copy of an index into a throwaway object folder, so the user's index and
- * objects are not touched: the staged tree (`addAll` false) or the work tree as it is (tracked and
- * untracked files, ignored ones left out).
+ * Trees written through one copy of an index into a throwaway object folder, so the user's index
+ * and objects are not touched: the staged tree (`addAll` false) or the work tree as it is (tracked
+ * and untracked files, ignored ones left out). The copy is made on the first `tree()` and kept
+ * until `close()`, so a second look at the work tree (after the steps) re-reads only what changed.
  */
-function scratchTree(root: string, env: NodeJS.ProcessEnv, index: string, addAll: boolean): string {
-  const scratch = mkdtempSync(join(tmpdir(), 'agentpolicy-tree-'));
-  try {
-    const copy = join(scratch, 'index');
+export interface ScratchTrees {
+  tree: () => string;
+  close: () => void;
+}
+
+function scratchTrees(
+  root: string,
+  env: NodeJS.ProcessEnv,
+  index: string,
+  addAll: boolean,
+  parent: string,
+): ScratchTrees {
+  let scratch: { dir: string; env: NodeJS.ProcessEnv } | undefined;
+  const open = () => {
+    const dir = mkdtempSync(join(parent, 'agentpolicy-tree-'));
+    scratch = { dir, env };
+    const copy = join(dir, 'index');
     const original = statSync(index, { throwIfNoEntry: false });
     if (original) {
       copyFileSync(index, copy);
@@ -201,32 +215,60 @@ function scratchTree(root: string, env: NodeJS.ProcessEnv, index: string, addAll
       cwd: root,
       env,
     }).stdout.trim();
-    mkdirSync(join(scratch, 'objects'));
-    const scratchEnv = {
+    mkdirSync(join(dir, 'objects'));
+    scratch.env = {
       ...env,
       GIT_INDEX_FILE: copy,
-      GIT_OBJECT_DIRECTORY: join(scratch, 'objects'),
+      GIT_OBJECT_DIRECTORY: join(dir, 'objects'),
       GIT_ALTERNATE_OBJECT_DIRECTORIES: objects,
     };
-    if (addAll)
-      git(['-c', 'gc.auto=0', '-c', 'core.fsmonitor=false', 'add', '-A', '--', '.'], {
-        cwd: root,
-        env: scratchEnv,
-      });
-    return git(['write-tree'], { cwd: root, env: scratchEnv }).stdout.trim();
+    return scratch;
+  };
+  return {
+    tree() {
+      const { env: scratchEnv } = scratch ?? open();
+      if (addAll)
+        git(['-c', 'gc.auto=0', '-c', 'core.fsmonitor=false', 'add', '-A', '--', '.'], {
+          cwd: root,
+          env: scratchEnv,
+        });
+      return git(['write-tree'], { cwd: root, env: scratchEnv }).stdout.trim();
+    },
+    close() {
+      if (scratch) rmSync(scratch.dir, { recursive: true, force: true });
+      scratch = undefined;
+    },
+  };
+}
+
+function once(trees: ScratchTrees): string {
+  try {
+    return trees.tree();
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    trees.close();
   }
 }
 
-/** The tree git is about to commit: the index it uses (GIT_INDEX_FILE during `commit -a`). */
-export function stagedTree(root: string, gitDir: string, env: NodeJS.ProcessEnv): string {
+/**
+ * The tree git is about to commit: the index it uses (GIT_INDEX_FILE during `commit -a`). The
+ * scratch folder goes under `parent` (a verification run's own folder, removed on any signal).
+ */
+export function stagedTree(root: string, gitDir: string, env: NodeJS.ProcessEnv, parent = tmpdir()): string {
   const named = env.GIT_INDEX_FILE;
   const index = named ? (isAbsolute(named) ? named : resolve(root, named)) : join(gitDir, 'index');
-  return scratchTree(root, env, index, false);
+  return once(scratchTrees(root, env, index, false, parent));
 }
 
-/** The work tree as it is: tracked and untracked files, ignored ones left out. */
+/** The work tree as it is now, each time `tree()` is asked: tracked and untracked files, ignored ones left out. */
+export function worktreeTrees(
+  root: string,
+  gitDir: string,
+  env: NodeJS.ProcessEnv,
+  parent = tmpdir(),
+): ScratchTrees {
+  return scratchTrees(root, env, join(gitDir, 'index'), true, parent);
+}
+
 export function worktreeTree(root: string, gitDir: string, env: NodeJS.ProcessEnv): string {
-  return scratchTree(root, env, join(gitDir, 'index'), true);
+  return once(worktreeTrees(root, gitDir, env));
 }

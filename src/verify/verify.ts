@@ -17,7 +17,7 @@ import {
   recordsFingerprint,
   recordsGuarded,
   stagedTree,
-  worktreeTree,
+  worktreeTrees,
 } from './once.js';
 import { launcher } from './processes.js';
 import { createProgress, formatResultLine } from './progress.js';
@@ -133,14 +133,12 @@ export async function verify(
       return undefined; // no tree to name (an unmerged index): every step runs
     }
   };
-  const worktreeOnce =
-    hook === 'edit'
-      ? undefined
-      : storeFor(worktreeSteps, () => worktreeTree(context.root, context.gitDir, context.env));
+  const worktree = worktreeTrees(context.root, context.gitDir, context.env, run.dir);
+  const worktreeOnce = hook === 'edit' ? undefined : storeFor(worktreeSteps, worktree.tree);
   const snapshotOnce = storeFor(snapshotSteps, () =>
     context.commit
       ? commitTree(context.root, context.env, context.commit)
-      : stagedTree(context.root, context.gitDir, context.env),
+      : stagedTree(context.root, context.gitDir, context.env, run.dir),
   );
   const reuse = (steps: VerifyStep[], once: OnceStore | undefined): VerifyStep[] =>
     steps.filter((step) => {
@@ -191,10 +189,8 @@ export async function verify(
       results.push(...done.results);
       stopped = done.problem;
       // Passes count for the tree the steps started on only if they left the work tree as it was.
-      const after =
-        stopped || !worktreeOnce
-          ? undefined
-          : storeFor(worktreeTodo, () => worktreeTree(context.root, context.gitDir, context.env));
+      const passed = done.results.some((result) => result.status === 'passed');
+      const after = stopped || !worktreeOnce || !passed ? undefined : storeFor(worktreeTodo, worktree.tree);
       if (after?.tree === worktreeOnce?.tree) remember(worktreeTodo, done.results, worktreeOnce);
     }
     if (snapshotTodo.length && !stopped) {
@@ -214,6 +210,7 @@ export async function verify(
       if (!stopped) remember(snapshotTodo, done.results, snapshotOnce);
     }
   } finally {
+    worktree.close();
     progress.stop();
     run.finish();
     if (!untouched()) {
