@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-for (const name of ['guard', 'live', 'commit-msg', 'check', 'ci', 'verify', 'contain']) {
+for (const name of ['guard', 'live', 'commit-msg', 'check', 'ci', 'verify', 'once', 'contain']) {
   console.log(`\n=== bench/${name}.js ===\n`);
   const result = spawnSync(process.execPath, [fileURLToPath(new URL(`${name}.js`, import.meta.url))], {
     stdio: 'inherit',
