@@ -62,23 +62,32 @@ export function evaluateOperations(
     }
     if (operation.kind === 'opaque' && !exempt) {
       findings.push(
-        operation.unseen
+        operation.remote
           ? {
               rule: 'shell',
               severity: 'error',
-              message: `${UNSEEN} ${operation.reason}.`,
-              hint: 'It may run only where its effects are judged before they land (contained execution).',
-              alternative:
-                'Run the commands themselves, with literal paths, so they can be checked before they run.',
-            }
-          : {
-              rule: 'shell',
-              severity: 'error',
               message: `${UNREADABLE} ${operation.reason}.`,
-              hint: 'Write the command out plainly, so it can be checked before it runs.',
+              hint: 'Code from the network runs only after someone has read it.',
               alternative:
-                'Run the commands themselves instead of text that a shell or decoder builds at run time.',
-            },
+                'Download it to a file, read it, and run that file by name, so it is checked before it runs.',
+            }
+          : operation.unseen
+            ? {
+                rule: 'shell',
+                severity: 'error',
+                message: `${UNSEEN} ${operation.reason}.`,
+                hint: 'It may run only where its effects are judged before they land (contained execution).',
+                alternative:
+                  'Run the commands themselves, with literal paths, so they can be checked before they run.',
+              }
+            : {
+                rule: 'shell',
+                severity: 'error',
+                message: `${UNREADABLE} ${operation.reason}.`,
+                hint: 'Write the command out plainly, so it can be checked before it runs.',
+                alternative:
+                  'Run the commands themselves instead of text that a shell or decoder builds at run time.',
+              },
       );
     }
   }

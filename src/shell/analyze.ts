@@ -19,7 +19,7 @@ export interface Context {
   scope: Scope;
   depth: number;
   /** What the command's standard input carries, when it is known text (heredoc, echo | ...). */
-  stdin?: { text?: string; from: string };
+  stdin?: { text?: string; from: string; remote?: boolean };
   operations: Operation[];
   /** Functions defined earlier in the command line. */
   functions: Map<string, Statement[]>;
@@ -36,6 +36,8 @@ export interface LineState {
   written: Map<string, string | undefined>;
   /** Symbolic links created earlier in the line: link path → the path it points to. */
   links: Map<string, string>;
+  /** Files earlier in the line filled with what a download printed or saved (`curl -o f`, `wget -O- > f`). */
+  downloaded: Set<string>;
   /** Shell aliases defined earlier in the line. */
   aliases: Map<string, string>;
   /** git aliases defined earlier in the line (`git config alias.x ...`). */
@@ -50,7 +52,13 @@ export function newContext(cwd: string, env: Record<string, string | undefined>,
     depth,
     operations: [],
     functions: new Map(),
-    line: { written: new Map(), links: new Map(), aliases: new Map(), gitAliases: new Map() },
+    line: {
+      written: new Map(),
+      links: new Map(),
+      downloaded: new Set(),
+      aliases: new Map(),
+      gitAliases: new Map(),
+    },
   };
 }
 
@@ -475,6 +483,11 @@ function walkCommand(command: Command, context: Context): void {
       operation.mode = 'destroy';
   for (const path of reads) context.pipeReads?.add(path);
   recordWrites(redirects, context, producedBy(values, stdin));
+  const fetcher = !values[0]!.dynamic && FETCHERS.has(programName(values[0]!.text));
+  if (fetcher)
+    for (const operation of redirects)
+      if (operation.kind === 'write' && operation.target.path)
+        context.line.downloaded.add(operation.target.path);
   const name = values[0]!;
   if (name.dynamic) {
     context.operations.push({
@@ -523,6 +536,8 @@ function walkCommand(command: Command, context: Context): void {
       !(operation.keys?.length && !operation.keys.includes('scripts'))
     )
       context.line.written.set(operation.target.path, operation.mode === 'create' ? '' : undefined);
+    if (operation.kind === 'write' && operation.target.path && fetcher)
+      context.line.downloaded.add(operation.target.path);
     if (operation.kind === 'move' && operation.to.path) {
       const moved = operation.from.length === 1 ? operation.from[0]!.path : undefined;
       context.line.written.set(
@@ -697,12 +712,32 @@ function hereString(item: HereString, context: Context): Context['stdin'] {
 }
 
 /** The text a pipeline stage writes, when it is plain text in the command (echo, printf, cat <<EOF). */
+/** Programs that print what they download: their output piped into a shell is code from the network. */
+export const FETCHERS = new Set([
+  'curl',
+  'wget',
+  'fetch',
+  'http',
+  'https',
+  'xh',
+  'xhs',
+  'aria2c',
+  'lwp-request',
+  'GET',
+]);
+
+/** Whether a word runs a download: `<(curl ...)`, `$(wget -O- ...)`. */
+export function downloads(text: string): boolean {
+  return /(?:<\(|\$\(|`)\s*(?:[\w./-]*\/)?(curl|wget|fetch|https?|xhs?|aria2c|lwp-request|GET)\b/.test(text);
+}
+
 function producedText(command: Command, context: Context): Context['stdin'] {
   const name = command.name?.value.split('/').pop();
   const args = command.suffix
     .filter((item): item is Word => item.type === 'Word')
     .map((word) => evaluateWord(word, context.scope));
   const from = name ?? 'a command';
+  if (name && FETCHERS.has(name)) return { from, remote: true };
   if (args.some((arg) => arg.dynamic)) return { from };
   if (name && producesNothing([{ text: name, dynamic: false, glob: false }, ...args], undefined))
     return { text: '', from };

@@ -7,6 +7,7 @@ import {
   ANY_FILE,
   analyzeScript,
   type Context,
+  downloads,
   resolveTarget,
   shebangLanguage,
   UNKNOWN_DIRECTORY,
@@ -232,8 +233,20 @@ function runnerOf(
  * is unseen when that is not known); one on disk is read by the adapter; one whose path is only
  * known at run time (`bash <(...)`, `bash "$f"`) is unseen.
  */
+/** Code fetched over the network and run at once: denied, since nothing can read it first. */
+function remoteCode(context: Context, via: string, source: string): void {
+  context.operations.push({
+    kind: 'opaque',
+    reason: `${via} runs code ${source}, which nothing can read before it runs and nothing can undo where it reaches over the network`,
+    remote: true,
+  });
+}
+
 export function runScript(target: Target, language: string, context: Context, via: string): void {
   const path = target.path;
+  if (context.stdin?.remote && (path === '/dev/stdin' || target.raw === '-'))
+    return remoteCode(context, via, `downloaded by ${context.stdin.from}`);
+  if (downloads(target.raw)) return remoteCode(context, via, `downloaded by ${target.raw}`);
   if (path === '/dev/stdin' || target.raw === '-') {
     if (context.stdin?.text !== undefined) return runText(context.stdin.text, language, context, via);
     return void context.operations.push({
@@ -248,6 +261,8 @@ export function runScript(target: Target, language: string, context: Context, vi
       reason: `${via} runs a script (${target.raw}) that is only known when it runs`,
       unseen: true,
     });
+  if (context.line.downloaded.has(path))
+    return remoteCode(context, via, `downloaded into ${target.raw} earlier in the line`);
   if (context.line.written.has(path)) {
     const text = context.line.written.get(path);
     if (text === undefined)
@@ -854,6 +869,8 @@ function analyzeShell(name: string, args: WordValue[], context: Context): void {
     if (text === '-c' || (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(text) && !text.startsWith('--'))) {
       const script = args[i + 1];
       if (!script) return;
+      if (script.dynamic && downloads(script.text))
+        return remoteCode(context, `${name} -c`, `downloaded by ${script.text}`);
       if (script.dynamic)
         return void context.operations.push({
           kind: 'opaque',
@@ -872,6 +889,7 @@ function analyzeShell(name: string, args: WordValue[], context: Context): void {
     }
   }
   // No -c and no script: the shell runs its standard input.
+  if (context.stdin?.remote) return remoteCode(context, name, `downloaded by ${context.stdin.from}`);
   if (context.stdin?.text !== undefined) return nested(context.stdin.text, context, `${name} <stdin`);
   context.operations.push({
     kind: 'opaque',
@@ -888,6 +906,8 @@ function analyzeInterpreter(name: string, args: WordValue[], context: Context): 
   const language = INTERPRETERS.get(name)!;
   const code = (word: WordValue | undefined, flag: string) => {
     if (!word) return;
+    if (word.dynamic && downloads(word.text))
+      return remoteCode(context, `${name} ${flag}`, `downloaded by ${word.text}`);
     if (word.dynamic)
       return void context.operations.push({
         kind: 'opaque',
@@ -926,6 +946,7 @@ function analyzeInterpreter(name: string, args: WordValue[], context: Context): 
       return runScript(resolveTarget(args[i]!, context.scope.cwd), name, context, name);
     }
   }
+  if (context.stdin?.remote) return remoteCode(context, name, `downloaded by ${context.stdin.from}`);
   if (context.stdin?.text !== undefined)
     return void context.operations.push(
       ...analyzeInterpreterCode(language, context.stdin.text, context, nested),

@@ -59,7 +59,13 @@ export type Operation =
    * is not there to read): contained execution can judge it. Otherwise the command itself cannot be
    * read (it does not parse, it nests too deep).
    */
-  | { kind: 'opaque'; reason: string; unseen?: boolean };
+  | {
+      kind: 'opaque';
+      reason: string;
+      unseen?: boolean;
+      /** Code fetched over the network: nothing can read it first, nor undo what it does there. */
+      remote?: boolean;
+    };
 
 export interface Analysis {
   operations: Operation[];
