@@ -265,7 +265,7 @@ export async function runContained(
             layer.entries = layer.entries.filter((entry) => join(layer.root, entry.path) !== index);
           steps = planApply(layers, started);
         }
-        applySteps(join(folders[0]!.dir, 'journal.json'), steps, journalRegistry(context.env));
+        applySteps(join(folders[0]!.dir, 'journal.json'), steps, journalRegistry(context.env, homes));
       } catch (error) {
         request.stderr(
           containFailedText(
@@ -332,7 +332,7 @@ function finishJournals(homes: string[], env: NodeJS.ProcessEnv): number {
   if (homes.length === 0) return 0;
   const unlock = lockApply(homes.at(-1)!);
   try {
-    return recoverJournals(homes, isAlive, journalRegistry(env));
+    return recoverJournals(homes, isAlive, journalRegistry(env, homes));
   } finally {
     unlock();
   }

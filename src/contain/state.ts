@@ -40,10 +40,23 @@ export function stateHome(env: NodeJS.ProcessEnv): string | undefined {
   return env.HOME ? join(env.HOME, '.local', 'state', 'agentpolicy') : undefined;
 }
 
-/** Where journals are registered (apply.ts), or undefined without a state folder. */
-export function journalRegistry(env: NodeJS.ProcessEnv): string | undefined {
-  const home = stateHome(env);
-  return home ? join(home, 'journals') : undefined;
+/**
+ * Where journals are registered (apply.ts): the state folder, or, where it cannot be made (a home
+ * folder that is not writable, as for system users), the folder that holds the layer homes, which
+ * no contained command sees either. Undefined only without both.
+ */
+export function journalRegistry(env: NodeJS.ProcessEnv, homes: string[]): string | undefined {
+  const state = stateHome(env);
+  if (state) {
+    try {
+      mkdirSync(state, { recursive: true, mode: 0o700 });
+      return join(state, 'journals');
+    } catch {
+      // Not writable here: the layers' own folder holds the registry.
+    }
+  }
+  const last = homes.at(-1);
+  return last ? join(baseOf(last), 'journals') : undefined;
 }
 
 /**

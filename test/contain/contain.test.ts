@@ -43,6 +43,20 @@ describe('contained execution', () => {
     expect(repo.read('src/link.ts')).toBe('export const a = 1;\n');
   });
 
+  it('applies a command where the home folder cannot hold its state (a system user)', () => {
+    if (!runs) return;
+    const repo = containedRepo();
+    // A home that is a file: nothing can be made under it, as root or not.
+    const home = join(repo.home, 'not-a-folder');
+    writeFileSync(home, '');
+    const result = wrapper(repo, 'sh', ['-c', opaque('echo "export const h = 1;" > src/h.ts; echo done')], {
+      env: { HOME: home, XDG_STATE_HOME: '' },
+    });
+    takeBack(repo);
+    expect(result).toEqual({ status: 0, stdout: 'done\n', stderr: '' });
+    expect(repo.read('src/h.ts')).toBe('export const h = 1;\n');
+  });
+
   it('drops what a denied command did and says what would have been lost', () => {
     if (!runs) return;
     const repo = containedRepo();
