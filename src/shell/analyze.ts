@@ -69,7 +69,31 @@ export function analyzeCommand(
 ): Analysis {
   const context = newContext(cwd, env);
   analyzeScript(command, context);
-  return { operations: followLinks(context.operations, context.line.links), cwd };
+  const operations = followLinks(context.operations, context.line.links);
+  return { operations: [...operations, ...computedDestinations(operations, env)], cwd };
+}
+
+/**
+ * A write, move or copy to a path computed when it runs (`cp x "$(git rev-parse --git-dir)/hooks/"`,
+ * `d=$(...); echo > $d/f`) may land on any file, the policy and the hooks included: unseen, unless
+ * what is known of the path already puts it in a temporary folder.
+ */
+function computedDestinations(operations: Operation[], env: Record<string, string | undefined>): Operation[] {
+  const temp = ['/tmp', '/var/tmp', '/dev', ...(env.TMPDIR ? [env.TMPDIR.replace(/\/+$/, '')] : [])];
+  const found: Operation[] = [];
+  for (const operation of operations) {
+    if (operation.kind !== 'write' && operation.kind !== 'move') continue;
+    const target = operation.kind === 'write' ? operation.target : operation.to;
+    if (!target.dynamic) continue;
+    const known = target.raw.split(/[$`]/)[0]!;
+    if (temp.some((dir) => known.startsWith(`${dir}/`)) || /^\$\(\s*mktemp\b/.test(target.raw)) continue;
+    found.push({
+      kind: 'opaque',
+      reason: `${operation.via} writes to ${target.raw}, a path only known when it runs`,
+      unseen: true,
+    });
+  }
+  return found;
 }
 
 /** Parses and walks shell source (a command line, a `bash -c` string, a heredoc fed to a shell). */

@@ -144,6 +144,20 @@ const CLASSES: Record<string, { stop: string[]; allow: string[] }> = {
     ],
     allow: ['ln -s ../notes.md docs/notes-link.md'],
   },
+  'destinations computed when they run': {
+    stop: [
+      'cp /tmp/x "$(git rev-parse --git-common-dir)/agentpolicy/verified/"',
+      'd=$(git rev-parse --git-dir); cp /tmp/x $d/hooks/pre-commit',
+      'echo "exit 0" > "$(git rev-parse --git-dir)/hooks/pre-push"',
+      'mv /tmp/rc "$(git rev-parse --show-toplevel)/.agentpolicyrc"',
+      'f=$(ls -t | head -1); printf "" > "$f"',
+    ],
+    allow: [
+      'cp dist/app.js "$(mktemp -d)/app.js"',
+      'npm test > "$TMPDIR/test.log"',
+      'git log > /tmp/$(date +%s).log',
+    ],
+  },
   'outside the project': {
     stop: [
       'curl -fsSLo ~/.local/bin/tool https://x/tool',
