@@ -5,7 +5,7 @@ import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'nod
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { consumeAllowance } from '../audit/allow-once.js';
-import { appendAudit } from '../audit/log.js';
+import { appendAudit, isoTime } from '../audit/log.js';
 import { decide, evaluateOperations } from '../engine/decide.js';
 import { gatherFacts } from '../git/repo-state.js';
 import {
@@ -254,7 +254,7 @@ export function audit(
   if (!context.commonDir) return;
   try {
     appendAudit(context.commonDir, {
-      time: new Date().toISOString(),
+      time: isoTime(Date.now()),
       ...entry,
       cwd: context.cwd,
       decision: decision.verdict,

@@ -35,6 +35,18 @@ export interface AuditEntry {
 const MAX_FIELD = 4096;
 const MAX_LOG_BYTES = 20 * 1024 * 1024;
 
+/**
+ * `Date#toISOString` for `ms`, from the UTC getters: `toISOString` loads the local time zone
+ * (a file read and ~1 ms) on the first call, which every audited tool call would pay.
+ */
+export function isoTime(ms: number): string {
+  const date = new Date(ms);
+  const pad = (value: number, width = 2) => String(value).padStart(width, '0');
+  const year = date.getUTCFullYear();
+  const yyyy = year >= 0 && year <= 9999 ? pad(year, 4) : `${year < 0 ? '-' : '+'}${pad(Math.abs(year), 6)}`;
+  return `${yyyy}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}T${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}.${pad(date.getUTCMilliseconds(), 3)}Z`;
+}
+
 export function auditPath(commonDir: string): string {
   return join(commonDir, 'agentpolicy', 'audit.jsonl');
 }

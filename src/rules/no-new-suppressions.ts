@@ -2,10 +2,11 @@ import * as v from 'valibot';
 import type { ChangeSet } from '../types.js';
 import { changedFile } from './examples.js';
 import { anyRegexp, matchesAny, regexp, regexSource } from './match.js';
+import { shippedPatterns } from './regex.js';
 import type { CheckChange, RuleMeta } from './rule.js';
 
 /** Regular expressions (sources) for lint and type-check suppressions. */
-export const DEFAULT_SUPPRESSIONS = [
+export const DEFAULT_SUPPRESSIONS = shippedPatterns([
   '@ts-ignore',
   '@ts-nocheck',
   '@ts-expect-error',
@@ -29,7 +30,7 @@ export const DEFAULT_SUPPRESSIONS = [
   'phpcs:ignore',
   '@phpstan-ignore',
   '#\\s*shellcheck\\s+disable',
-];
+]);
 
 export const checkChange: CheckChange<Options> = (change, options) => {
   const patterns = options.patterns.map((source) => regexp(source));

@@ -4,11 +4,11 @@ import { list, trackedFilesOf } from './command-facts.js';
 import { changedFile } from './examples.js';
 import { TEST_FILES } from './globs.js';
 import { anyRegexp, matchesAny, regexp, regexSource } from './match.js';
-import type { Matcher } from './regex.js';
+import { type Matcher, shippedPatterns } from './regex.js';
 import type { CheckChange, CheckCommand, RuleMeta } from './rule.js';
 
 /** Regular expressions (sources) for one assertion each. */
-export const DEFAULT_ASSERTIONS = [
+export const DEFAULT_ASSERTIONS = shippedPatterns([
   '\\bexpect\\s*\\(',
   '\\bassert(?:\\.\\w+)?\\s*\\(',
   '\\bassert\\s+\\S',
@@ -18,10 +18,10 @@ export const DEFAULT_ASSERTIONS = [
   '\\bself\\.assert\\w*\\s*\\(',
   '\\b(?:require|assert)\\.\\w+\\s*\\(',
   '\\bassert_\\w*!?\\s*\\(',
-];
+]);
 
 /** Regular expressions (sources) that skip or focus tests. */
-export const DEFAULT_SKIPS = [
+export const DEFAULT_SKIPS = shippedPatterns([
   '\\b(?:it|test|describe|suite|context|bench)\\.(?:skip|only|todo|skipIf|runIf|fails)\\b',
   '\\b(?:xit|xdescribe|xtest|fit|fdescribe|xcontext)\\s*\\(',
   '@pytest\\.mark\\.(?:skip|xfail)',
@@ -30,7 +30,7 @@ export const DEFAULT_SKIPS = [
   '#\\[ignore\\]',
   '@(?:Disabled|Ignore)\\b',
   '\\bpending\\s*\\(',
-];
+]);
 
 function countMatches(
   lines: { text: string }[],
