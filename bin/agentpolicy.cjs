@@ -1,30 +1,34 @@
 #!/usr/bin/env node
 // The launcher. Every agent tool call and every commit message starts it, so the commands on those
-// paths run from one CommonJS bundle whose compiled code V8 keeps between runs (next to the bundle,
-// as trusted as the code itself); everything else runs from the ESM build, loaded per command.
+// paths run from CommonJS bundles whose compiled code V8 keeps between runs (next to the bundle,
+// as trusted as the code itself): dist/agent-hook.cjs for `agent-hook`, dist/hot.cjs for the
+// others. Everything else runs from the ESM build, loaded per command.
 'use strict';
 const { readFileSync, renameSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const Module = require('node:module');
 const vm = require('node:vm');
 
-const HOT = new Set(['agent-hook', 'check-command', 'exec', 'sh']);
+const HOT = new Set(['check-command', 'exec', 'sh']);
 
-function isHot(argv) {
-  if (globalThis.__agentpolicySh) return true;
+/** The hot bundle for this command line, or undefined for the ESM build. */
+function hotBundle(argv) {
+  if (globalThis.__agentpolicySh) return 'hot.cjs';
   const args = argv.filter((arg) => arg !== '--debug');
-  return HOT.has(args[0]) || (args[0] === 'hook' && args[1] === 'commit-msg');
+  if (args[0] === 'agent-hook') return 'agent-hook.cjs';
+  return HOT.has(args[0]) || (args[0] === 'hook' && args[1] === 'commit-msg') ? 'hot.cjs' : undefined;
 }
 
-function loadBundle() {
-  const file = join(__dirname, '..', 'dist', 'hot.cjs');
-  const source = readFileSync(file, 'utf8');
+function loadBundle(name) {
+  const file = join(__dirname, '..', 'dist', name);
+  // The build makes the bundle ASCII and already wrapped as the module function.
+  const source = readFileSync(file, 'latin1');
   const cacheFile = `${file}.${process.version}.v8cache`;
   let cachedData;
   try {
     cachedData = readFileSync(cacheFile);
   } catch {}
-  const script = new vm.Script(Module.wrap(source), {
+  const script = new vm.Script(source, {
     filename: file,
     ...(cachedData ? { cachedData } : {}),
   });
@@ -57,7 +61,8 @@ async function run() {
   if (typeof Module.enableCompileCache === 'function') Module.enableCompileCache();
   let main;
   try {
-    ({ main } = isHot(argv) ? loadBundle() : await import('../dist/cli.js'));
+    const bundle = hotBundle(argv);
+    ({ main } = bundle ? loadBundle(bundle) : await import('../dist/cli.js'));
   } catch (error) {
     // Fail closed: a missing or broken build blocks whatever asked, and says how to fix it.
     process.stderr.write(

@@ -31,9 +31,14 @@ await build({
   logLevel: 'warning',
 });
 
-// The same command line as one CommonJS file, for the commands every agent tool call and every
-// commit message run: one file loads faster than many modules, and bin/agentpolicy.cjs keeps V8's
-// compiled code for it between runs. Commands that need the ESM-only execa or husky use dist/cli.js.
+// The hot commands as CommonJS files of their own: `agent-hook` (every agent tool call) in
+// dist/agent-hook.cjs, the shell wrapper, check-command and the commit-msg hook in dist/hot.cjs.
+// One file loads faster than many modules, and bin/agentpolicy.cjs keeps V8's compiled code for
+// each between runs. What a process pays for scales with the bytes it reads and the code V8
+// deserializes, so each file carries only its commands, local names are shortened, and the file
+// is already the function bin/agentpolicy.cjs calls (no copy to wrap it) and plain ASCII (read
+// without decoding UTF-8). Commands that need the ESM-only execa or husky use dist/cli.js.
+const WRAPPER = '(function (exports, require, module, __filename, __dirname) {';
 const cjs = {
   absWorkingDir: root.pathname,
   outdir: 'dist',
@@ -44,18 +49,26 @@ const cjs = {
   target: 'node20',
   minifySyntax: true,
   minifyWhitespace: true,
+  minifyIdentifiers: true,
+  charset: 'ascii',
   legalComments: 'none',
   external: ['execa', 'husky', '@valibot/to-json-schema', 'yaml', 're2js'],
   define: { __AGENTPOLICY_VERSION__: JSON.stringify(pkg.version), 'import.meta.url': '__agentpolicy_url' },
-  banner: { js: "var __agentpolicy_url=require('node:url').pathToFileURL(__filename).href;" },
+  banner: { js: `${WRAPPER}var __agentpolicy_url=require('node:url').pathToFileURL(__filename).href;` },
+  footer: { js: '\n})' },
   logLevel: 'warning',
 };
 
-// The policy loader is part of the hot bundle: a cold JSON policy loads in well under a
+// The policy loader is part of the hot bundles: a cold JSON policy loads in well under a
 // millisecond with the validator compiled in, so no cache (a file an agent could write) stands
 // between the committed policy and a verdict. The YAML parser and the regular expression engine
 // stay external and load only for the policies that need them.
-await build({ ...cjs, entryPoints: { hot: 'src/cli/hot.ts' } });
+await build({ ...cjs, entryPoints: { hot: 'src/cli/hot.ts', 'agent-hook': 'src/cli/hot-agent.ts' } });
+for (const name of ['hot.cjs', 'agent-hook.cjs']) {
+  const bytes = readFileSync(new URL(`dist/${name}`, root));
+  if (bytes.some((byte) => byte > 0x7f))
+    throw new Error(`dist/${name} is not ASCII: the launcher reads it as latin1`);
+}
 
 const { policyJsonSchema } = await import(new URL('dist/schema.js', root).href);
 writeFileSync(new URL('schema.json', root), `${JSON.stringify(policyJsonSchema(), null, 2)}\n`);

@@ -1,6 +1,6 @@
 // The command table. Summaries live here so `--help` loads no command; each command's module is
 // imported only when that command runs.
-import { hotCommands } from './hot-commands.js';
+import { agentHookCommands, guardCommands } from './hot-commands.js';
 import type { Io } from './io.js';
 
 export interface Globals {
@@ -29,7 +29,8 @@ export const commands: CommandTable = {
     summary: 'The CI gate: every commit of a range, under the policy of its base',
     load: () => import('./commands/ci.js'),
   },
-  ...hotCommands,
+  ...guardCommands,
+  ...agentHookCommands,
   hook: {
     summary: 'Run the policy for a git hook (called by the installed hooks)',
     load: () => import('./commands/hook.js'),

@@ -1,8 +1,16 @@
-// The commands every agent tool call and every commit message run: kept apart so the hot bundle
-// (bin/agentpolicy.cjs) carries only them.
+// The commands every agent tool call and every commit message run: kept apart so the hot bundles
+// (bin/agentpolicy.cjs) carry only them. `agent-hook`, which every agent tool call runs, has a
+// bundle of its own; the shell wrapper, check-command and the commit-msg hook share the other.
 import type { CommandTable } from './commands.js';
 
-export const hotCommands: CommandTable = {
+export const agentHookCommands: CommandTable = {
+  'agent-hook': {
+    summary: "Answer an agent's pre-tool hook (claude, codex, cursor, gemini, copilot)",
+    load: () => import('./commands/agent-hook.js'),
+  },
+};
+
+export const guardCommands: CommandTable = {
   // Only commit-msg runs from the hot bundle; the other hooks run from the full build.
   hook: {
     summary: 'Run the policy for a git hook (called by the installed hooks)',
@@ -19,9 +27,5 @@ export const hotCommands: CommandTable = {
   sh: {
     summary: 'A $SHELL for agents: check `sh -c` commands, then run them',
     load: () => import('./commands/sh.js'),
-  },
-  'agent-hook': {
-    summary: "Answer an agent's pre-tool hook (claude, codex, cursor, gemini, copilot)",
-    load: () => import('./commands/agent-hook.js'),
   },
 };

@@ -1,9 +1,9 @@
-// The hot bundle's entry: only the commands every agent tool call and every commit message run,
-// so the file V8 reads and caches stays small. bin/agentpolicy.cjs picks it for these commands.
-import { hotCommands } from './hot-commands.js';
+// The hot bundle's entry: the shell wrapper, check-command and the commit-msg hook, so the file V8
+// reads and caches stays small. bin/agentpolicy.cjs picks it for these commands.
+import { guardCommands } from './hot-commands.js';
 import type { Io } from './io.js';
 import { runCommandLine } from './main.js';
 
 export function main(argv: string[], io?: Io): Promise<number> {
-  return runCommandLine(hotCommands, argv, io);
+  return runCommandLine(guardCommands, argv, io);
 }
