@@ -20,6 +20,36 @@ class Bits {
     return value;
   }
 
+  /** One Huffman-coded symbol, read a bit at a time (canonical codes, RFC 1951 3.2.2). */
+  decode(table: Huffman): number {
+    const { counts, symbols } = table;
+    let buffer = this.bitBuffer;
+    let available = this.bitCount;
+    let code = 0;
+    let first = 0;
+    let index = 0;
+    for (let length = 1; length < 16; length++) {
+      if (available === 0) {
+        if (this.position >= this.data.length) throw new Error('unexpected end of deflate data');
+        buffer = this.data[this.position++]!;
+        available = 8;
+      }
+      code |= buffer & 1;
+      buffer >>>= 1;
+      available--;
+      const count = counts[length]!;
+      if (code - first < count) {
+        this.bitBuffer = buffer;
+        this.bitCount = available;
+        return symbols[index + code - first]!;
+      }
+      index += count;
+      first = (first + count) << 1;
+      code <<= 1;
+    }
+    throw new Error('invalid deflate code');
+  }
+
   alignToByte(): void {
     this.bitBuffer = 0;
     this.bitCount = 0;
@@ -40,21 +70,6 @@ function huffman(lengths: Uint8Array | number[], count: number): Huffman {
   const symbols = new Uint16Array(count);
   for (let i = 0; i < count; i++) if (lengths[i]) symbols[offsets[lengths[i]!]!++] = i;
   return { counts, symbols };
-}
-
-function decodeSymbol(bits: Bits, table: Huffman): number {
-  let code = 0;
-  let first = 0;
-  let index = 0;
-  for (let length = 1; length < 16; length++) {
-    code |= bits.read(1);
-    const count = table.counts[length]!;
-    if (code - first < count) return table.symbols[index + code - first]!;
-    index += count;
-    first = (first + count) << 1;
-    code <<= 1;
-  }
-  throw new Error('invalid deflate code');
 }
 
 const LENGTH_BASE = [
@@ -126,7 +141,7 @@ export function inflate(data: Uint8Array, sizeHint = data.length * 4): Buffer {
       const codes = huffman(codeLengths, 19);
       const lengths = new Uint8Array(literalCount + distanceCount);
       for (let i = 0; i < lengths.length; ) {
-        const symbol = decodeSymbol(bits, codes);
+        const symbol = bits.decode(codes);
         if (symbol < 16) lengths[i++] = symbol;
         else {
           const [repeat, value] =
@@ -144,7 +159,7 @@ export function inflate(data: Uint8Array, sizeHint = data.length * 4): Buffer {
       distances = huffman(lengths.subarray(literalCount), distanceCount);
     } else throw new Error('invalid deflate block type');
     for (;;) {
-      const symbol = decodeSymbol(bits, literals);
+      const symbol = bits.decode(literals);
       if (symbol < 256) {
         ensure(1);
         out[length++] = symbol;
@@ -154,7 +169,7 @@ export function inflate(data: Uint8Array, sizeHint = data.length * 4): Buffer {
       const lengthIndex = symbol - 257;
       if (lengthIndex >= 29) throw new Error('invalid deflate length');
       const count = LENGTH_BASE[lengthIndex]! + bits.read(LENGTH_EXTRA[lengthIndex]!);
-      const distanceIndex = decodeSymbol(bits, distances);
+      const distanceIndex = bits.decode(distances);
       if (distanceIndex >= 30) throw new Error('invalid deflate distance');
       const distance = DIST_BASE[distanceIndex]! + bits.read(DIST_EXTRA[distanceIndex]!);
       if (distance > length) throw new Error('invalid deflate distance');

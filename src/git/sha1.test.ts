@@ -7,4 +7,11 @@ describe('sha1', () => {
     const data = Buffer.alloc(size, 'x7');
     expect(sha1('blob 1\0', data)).toBe(createHash('sha1').update('blob 1\0').update(data).digest('hex'));
   });
+
+  it('hashes several parts and UTF-8 text as one message', () => {
+    const parts = ['tree 9\0', Buffer.from('ünï'), 'x'.repeat(70)];
+    const expected = createHash('sha1');
+    for (const part of parts) expected.update(part);
+    expect(sha1(...parts)).toBe(expected.digest('hex'));
+  });
 });
