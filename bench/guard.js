@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, ms, printTable, timeAlternating } from './lib.js';
+import { machineLoad, median, ms, printTable, timeAlternating } from './lib.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const runs = Number(process.env.BENCH_RUNS ?? 15);
@@ -120,7 +120,7 @@ try {
   );
   printTable(rows);
   console.log(
-    `\nwhole process: ${ratio.toFixed(2)}x node -e 0 (goal: at most 1.25x) ${ratio <= 1.25 ? 'met' : 'NOT met'}`,
+    `\nwhole process: ${ratio.toFixed(2)}x node -e 0 (goal: at most 1.25x) ${ratio <= 1.25 ? 'met' : 'NOT met'}; ${machineLoad()}`,
   );
 
   // In process: parse, analyse and decide, with the repository facts each command needs gathered

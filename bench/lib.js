@@ -1,6 +1,7 @@
 // Shared by the bench scripts: whole-process timing of several commands, alternated run by run so
 // that drift in machine load hits every command alike, reported as medians and ratios.
 import { spawnSync } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
 
 /**
  * Runs each command `runs` times, in rotation, after `warmup` untimed rounds.
@@ -44,4 +45,10 @@ export function printTable(rows) {
 
 export function ms(value) {
   return `${value.toFixed(1)} ms`;
+}
+
+/** The machine's load while a bench ran: ratios measured under load drift, so each figure names it. */
+export function machineLoad() {
+  const [one, five] = loadavg();
+  return `load average ${one.toFixed(2)} (1 min), ${five.toFixed(2)} (5 min) on ${availableParallelism()} cores`;
 }

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, ms, printTable, timeAlternating } from './lib.js';
+import { machineLoad, median, ms, printTable, timeAlternating } from './lib.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const runs = Number(process.env.BENCH_RUNS ?? 15);
@@ -96,7 +96,7 @@ try {
   printTable(rows);
   const post = ratios['PostToolUse Edit docs/guide.md (no step)'];
   console.log(
-    `\npost-tool call with no matching step: ${post.toFixed(2)}x node -e 0 (goal: at most 1.25x) ${post <= 1.25 ? 'met' : 'NOT met'}`,
+    `\npost-tool call with no matching step: ${post.toFixed(2)}x node -e 0 (goal: at most 1.25x) ${post <= 1.25 ? 'met' : 'NOT met'}; ${machineLoad()}`,
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });
