@@ -52,7 +52,7 @@ describe('the launcher', () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'bin'));
     copyFileSync(BIN, join(dir, 'bin/agentpolicy.cjs'));
-    for (const args of [['check-command', '--', 'ls'], ['check']]) {
+    for (const args of [['check-command', '--', 'ls'], ['agent-hook', 'claude'], ['check']]) {
       const result = spawnSync(process.execPath, [join(dir, 'bin/agentpolicy.cjs'), ...args], {
         encoding: 'utf8',
       });
