@@ -2,7 +2,6 @@
 // repository facts gathered only as far as the operations need them, a human's allow-once
 // honoured, and every decision written to the audit log.
 import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { consumeAllowance } from '../audit/allow-once.js';
 import { appendAudit, isoTime } from '../audit/log.js';
@@ -32,12 +31,17 @@ export interface GuardContext {
   env: NodeJS.ProcessEnv;
 }
 
+/** os.tmpdir() as Node computes it on POSIX, without loading node:os on every tool call. */
+function processTmpdir(): string {
+  return process.env.TMPDIR || process.env.TMP || process.env.TEMP || '/tmp';
+}
+
 export function tempDirectories(policy: ResolvedPolicy, env: NodeJS.ProcessEnv): string[] {
   const home = env.HOME ?? '';
   const extra = policy.shell.tempDirs.map((dir) => (dir.startsWith('~') ? `${home}${dir.slice(1)}` : dir));
   return [
     ...new Set(
-      ['/tmp', '/var/tmp', tmpdir(), ...(env.TMPDIR ? [env.TMPDIR] : []), ...extra].map((dir) =>
+      ['/tmp', '/var/tmp', processTmpdir(), ...(env.TMPDIR ? [env.TMPDIR] : []), ...extra].map((dir) =>
         resolve(dir),
       ),
     ),
