@@ -5,7 +5,7 @@
 import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChangeSet, FileChange } from '../types.js';
-import { git, gitBytes, gitStream } from './exec.js';
+import { git, gitAsync, gitBytes, gitStream } from './exec.js';
 import { parseChanges, readRecords } from './parse-changes.js';
 import { parseHunks } from './parse-hunks.js';
 import { CommitSplitter, type LoggedCommit, logFormat, parseLoggedCommit } from './parse-log.js';
@@ -26,15 +26,18 @@ const LIST = [
   '--ignore-submodules=none',
 ];
 /**
- * Flags for the hunks, pinned against the repository's config: git's default three lines of
- * context (`diff.context`; the counts git prints with the patch depend on it, and -U0 would make
- * them differ from `git log --numstat`'s), our prefixes (`diff.noprefix`, `diff.mnemonicPrefix`),
- * no extra context between hunks (`diff.interHunkContext`), submodules as one
- * `Submodule <path> <old>..<new>` line (`diff.submodule=diff` would print their files' diffs inline).
+ * Flags for the hunks, pinned against the repository's config: one line of context (`diff.context`).
+ * The lines a diff adds and removes do not depend on the context, except at none: with -U0 git
+ * first trims the files' common tail (xdiff-interface.c, `xdi_diff`: "if (!xecfg->ctxlen && ...)
+ * trim_common_tail"), which can move a change, so its counts would differ from `git log
+ * --numstat`'s. One line keeps git's own diff and the least text to read. Our prefixes
+ * (`diff.noprefix`, `diff.mnemonicPrefix`), no extra context between hunks
+ * (`diff.interHunkContext`), submodules as one `Submodule <path> <old>..<new>` line
+ * (`diff.submodule=diff` would print their files' diffs inline).
  */
 const PATCH = [
   '-M',
-  '-U3',
+  '-U1',
   '--inter-hunk-context=0',
   '--no-color',
   '--no-ext-diff',
@@ -201,7 +204,7 @@ export async function streamCommits(
   await gitStream(
     logArgs(range, marker, options),
     { cwd: options.root, ...(options.env ? { env: options.env } : {}) },
-    (text) => take(splitter.push(text)),
+    (output) => take(splitter.push(output)),
   );
   take(splitter.end());
 }
@@ -210,7 +213,11 @@ export async function streamCommits(
 export function collectCommits(range: string[], options: CollectOptions): RangeCommit[] {
   const marker = newMarker();
   const splitter = new CommitSplitter(marker);
-  return [...splitter.push(run(logArgs(range, marker, options), options)), ...splitter.end()].map((piece) =>
+  const output = gitBytes(logArgs(range, marker, options), {
+    cwd: options.root,
+    ...(options.env ? { env: options.env } : {}),
+  }).stdout;
+  return [...splitter.push(output), ...splitter.end()].map((piece) =>
     toRangeCommit(parseLoggedCommit(piece), options.hunks ?? false),
   );
 }
@@ -220,6 +227,15 @@ export function collectRange(base: string | undefined, head: string, options: Co
   const from = base ?? emptyTree(options);
   const files = listWithHunks(['diff', from, head], options);
   return { source: 'range', id: `${base ?? ''}..${head}`, files };
+}
+
+/** `collectRange` without hunks, while other work goes on (the range's listing, say). */
+export async function listRange(base: string, head: string, options: CollectOptions): Promise<ChangeSet> {
+  const output = await gitAsync(['diff', base, head, ...LIST, '--'], {
+    cwd: options.root,
+    ...(options.env ? { env: options.env } : {}),
+  });
+  return { source: 'range', id: `${base}..${head}`, files: parseChanges(output) };
 }
 
 /**

@@ -82,33 +82,32 @@ export function findRepositoryRoot(cwd: string): string | undefined {
 }
 
 /**
- * Runs git and hands its stdout to `onText` piece by piece as it comes (UTF-8, never split inside
- * a character), so a long listing is parsed while git still writes it and never held whole. The
- * handler runs synchronously: while it works nothing more is read, and git waits on the full pipe.
+ * Runs git and hands its stdout to `onOutput` piece by piece as it comes (bytes, cut anywhere), so
+ * a long listing is parsed while git still writes it and never held whole. The handler runs
+ * synchronously: while it works nothing more is read, and git waits on the full pipe.
  */
 export function gitStream(
   args: readonly string[],
   options: Omit<GitOptions, 'input' | 'okStatus'>,
-  onText: (text: string) => void,
+  onOutput: (output: Buffer) => void,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = childProcess().spawn('git', [...GIT_FLAGS, ...args], {
       cwd: options.cwd,
-      env: options.env ?? process.env,
+      env: gitEnv(options.env ?? process.env),
       stdio: ['ignore', 'pipe', 'pipe'],
       windowsHide: true,
     });
     let stderr = '';
     let failure: unknown;
-    child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (text: string) => {
       if (stderr.length < 65536) stderr += text;
     });
-    child.stdout.on('data', (text: string) => {
+    child.stdout.on('data', (output: Buffer) => {
       if (failure) return;
       try {
-        onText(text);
+        onOutput(output);
       } catch (error) {
         // The handler gave up: stop git and report the handler's error, not git's.
         failure = error;
@@ -130,4 +129,14 @@ export function gitStream(
       else resolve();
     });
   });
+}
+
+/** Runs git without waiting for it: its stdout as text once it ends (for work that can overlap). */
+export async function gitAsync(
+  args: readonly string[],
+  options: Omit<GitOptions, 'input' | 'okStatus'>,
+): Promise<string> {
+  const chunks: Buffer[] = [];
+  await gitStream(args, options, (output) => chunks.push(output));
+  return Buffer.concat(chunks).toString('utf8');
 }

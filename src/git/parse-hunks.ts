@@ -1,4 +1,4 @@
-// Added and removed lines from `git diff -U3 --src-prefix=a/ --dst-prefix=b/` output, keyed by the
+// Added and removed lines from `git diff -U1 --src-prefix=a/ --dst-prefix=b/` output, keyed by the
 // new path (the old path for deleted files). Pure. Headers name files as `+++ b/<path>`, where git
 // C-quotes a path holding a quote, a backslash or a control character (`+++ "b/a\"b"`) and ends
 // the line with a TAB when the path holds a space; `+++ /dev/null` marks a deletion.
@@ -40,41 +40,58 @@ function headerPath(line: string, prefix: string): string | undefined {
   return path.startsWith(prefix) ? path.slice(prefix.length) : path;
 }
 
-/** A line of a hunk without its `+`/`-` and without the CR of a CRLF file, so `$` in a rule matches. */
-function lineText(line: string): string {
-  return line.endsWith('\r') ? line.slice(1, -1) : line.slice(1);
+const PLUS = 43;
+const MINUS = 45;
+const SPACE = 32;
+const CR = 13;
+
+/**
+ * The text of the hunk line at `start`..`end` without its `+`/`-` and without the CR of a CRLF
+ * file, so `$` in a rule matches.
+ */
+function lineText(patch: string, start: number, end: number): string {
+  return patch.slice(start + 1, end > start + 1 && patch.charCodeAt(end - 1) === CR ? end - 1 : end);
 }
 
+/**
+ * Walks the patch line by line by position: only added and removed lines become strings, so
+ * context lines and headers of a large patch cost a look at their first character.
+ */
 export function parseHunks(patch: string): Map<string, FileLines> {
   const files = new Map<string, FileLines>();
   let current: FileLines | undefined;
   let oldPath: string | undefined;
   let oldLine = 0;
   let newLine = 0;
-  for (const line of patch.split('\n')) {
-    if (line.startsWith('diff --git ')) {
-      current = undefined;
-      oldPath = undefined;
-    } else if (line.startsWith('--- ') && !current) {
-      oldPath = headerPath(line, 'a/');
-    } else if (line.startsWith('+++ ') && !current) {
-      const path = headerPath(line, 'b/') ?? oldPath;
-      if (path === undefined) continue;
-      current = files.get(path) ?? { addedLines: [], removedLines: [] };
-      files.set(path, current);
-    } else if (line.startsWith('@@ ') && current) {
-      const match = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(line);
-      oldLine = Number(match?.[1] ?? 0);
-      newLine = Number(match?.[2] ?? 0);
-    } else if (current && line.startsWith('+')) {
-      current.addedLines.push({ line: newLine++, text: lineText(line) });
-    } else if (current && line.startsWith('-')) {
-      current.removedLines.push({ line: oldLine++, text: lineText(line) });
-    } else if (current && line.startsWith(' ')) {
+  for (let pos = 0; pos < patch.length; ) {
+    let end = patch.indexOf('\n', pos);
+    if (end === -1) end = patch.length;
+    const first = patch.charCodeAt(pos);
+    if (current && first === PLUS) {
+      current.addedLines.push({ line: newLine++, text: lineText(patch, pos, end) });
+    } else if (current && first === MINUS) {
+      current.removedLines.push({ line: oldLine++, text: lineText(patch, pos, end) });
+    } else if (current && first === SPACE) {
       // A context line: it moves both line numbers on.
       oldLine++;
       newLine++;
+    } else if (patch.startsWith('diff --git ', pos)) {
+      current = undefined;
+      oldPath = undefined;
+    } else if (current && patch.startsWith('@@ ', pos)) {
+      const match = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(patch.slice(pos, end));
+      oldLine = Number(match?.[1] ?? 0);
+      newLine = Number(match?.[2] ?? 0);
+    } else if (!current && patch.startsWith('--- ', pos)) {
+      oldPath = headerPath(patch.slice(pos, end), 'a/');
+    } else if (!current && patch.startsWith('+++ ', pos)) {
+      const path = headerPath(patch.slice(pos, end), 'b/') ?? oldPath;
+      if (path !== undefined) {
+        current = files.get(path) ?? { addedLines: [], removedLines: [] };
+        files.set(path, current);
+      }
     }
+    pos = end + 1;
   }
   return files;
 }

@@ -28,6 +28,37 @@ describe('the range listing', () => {
     }
   });
 
+  it('splits the bytes git writes however they are cut, inside a character or a marker', () => {
+    const bytes = Buffer.from(
+      `${start}${B} ${A}\0Ünïcödé 🎉 message\n\0\n1\t0\tné.txt\0\0+ça va ✓\n${start}${A} \0Two\n\0`,
+      'utf8',
+    );
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const splitter = new CommitSplitter(MARK);
+      const pieces = [
+        ...splitter.push(bytes.subarray(0, cut)),
+        ...splitter.push(bytes.subarray(cut)),
+        ...splitter.end(),
+      ];
+      expect(
+        pieces.map((piece) => parseLoggedCommit(piece).message),
+        `cut at ${cut}`,
+      ).toEqual(['Ünïcödé 🎉 message\n', 'Two\n']);
+      expect(parseLoggedCommit(pieces[0]!).patch).toBe('+ça va ✓\n');
+    }
+  });
+
+  it('holds a commit of many pieces whole, and hands it out once', () => {
+    const body = '+x\n'.repeat(50_000);
+    const text = `${start}${B} ${A}\0Big\n\0\n1\t0\tbig\0\0${body}${start}${A} \0Next\n\0`;
+    const splitter = new CommitSplitter(MARK);
+    const pieces: string[] = [];
+    for (let i = 0; i < text.length; i += 4096) pieces.push(...splitter.push(text.slice(i, i + 4096)));
+    pieces.push(...splitter.end());
+    expect(pieces).toHaveLength(2);
+    expect(parseLoggedCommit(pieces[0]!).patch).toBe(body);
+  });
+
   it('reads the header, the message, the records and the patch of a commit', () => {
     const splitter = new CommitSplitter(MARK);
     const [first, second] = [...splitter.push(LISTING), ...splitter.end()].map(parseLoggedCommit);

@@ -23,41 +23,75 @@ export function logFormat(marker: string): string {
   return `--format=%x01${marker}%x00%H %P%x00%B`;
 }
 
-/** Splits the listing into one piece per commit as the text comes in, holding only the last. */
+/**
+ * Splits the listing into one piece per commit as its bytes come in, holding only the last commit.
+ * The marker is ASCII and UTF-8 never uses a byte below 0x80 inside a character, so a byte search
+ * finds exactly the markers, and each commit is decoded once, on its own. Each piece of output is
+ * searched once (with the end of the one before, where a marker may start), and the pieces of a
+ * commit are joined once, when the next marker arrives: a commit of many megabytes costs its
+ * length, not its length times the pieces it came in (joining strings piece by piece would).
+ */
 export class CommitSplitter {
-  private buffer = '';
-  private readonly start: string;
+  private readonly start: Buffer;
+  /** The output not yet handed out: from the current commit's marker on (or all of it, before one). */
+  private parts: Buffer[] = [];
+  private size = 0;
+  /** The last `start.length - 1` bytes of that output. */
+  private tail: Buffer = Buffer.alloc(0);
+  private started = false;
 
   constructor(marker: string) {
-    this.start = `\x01${marker}\0`;
+    this.start = Buffer.from(`\x01${marker}\0`, 'utf8');
   }
 
-  /** Adds text; returns the commits it completed. */
-  push(text: string): string[] {
-    // Only the new text (and a marker it completes) needs searching: a huge commit is scanned once.
-    const searched = Math.max(0, this.buffer.length - this.start.length);
-    this.buffer += text;
-    const done: string[] = [];
-    let from = this.buffer.indexOf(this.start);
-    if (from > 0) throw new Error('unexpected git output before the first commit');
-    if (from === -1) return done;
-    for (;;) {
-      const next = this.buffer.indexOf(this.start, Math.max(from + this.start.length, searched));
-      if (next === -1) break;
-      done.push(this.buffer.slice(from + this.start.length, next));
-      from = next;
+  /** Adds output; returns the commits it completed. */
+  push(output: Buffer | string): string[] {
+    const chunk = typeof output === 'string' ? Buffer.from(output, 'utf8') : output;
+    const length = this.start.length;
+    // Where the markers start, counted from the start of the held output.
+    const found: number[] = [];
+    if (this.tail.length) {
+      const edge = Buffer.concat([this.tail, chunk.subarray(0, length - 1)]).indexOf(this.start);
+      if (edge !== -1) found.push(this.size - this.tail.length + edge);
     }
-    this.buffer = this.buffer.slice(from);
+    for (let at = chunk.indexOf(this.start); at !== -1; at = chunk.indexOf(this.start, at + length))
+      found.push(this.size + at);
+    const held = this.parts;
+    held.push(chunk);
+    this.size += chunk.length;
+    this.tail = (chunk.length >= length - 1 ? chunk : Buffer.concat([this.tail, chunk])).subarray(
+      -(length - 1),
+    );
+    if (found.length === 0) return [];
+    const all = held.length === 1 ? chunk : Buffer.concat(held, this.size);
+    const done: string[] = [];
+    // Where the current commit's marker is: the held output starts with it once one was seen.
+    let from = this.started ? 0 : -1;
+    for (const at of found) {
+      if (from === -1) {
+        if (at !== 0) throw new Error('unexpected git output before the first commit');
+        this.started = true;
+      } else {
+        done.push(all.toString('utf8', from + length, at));
+      }
+      from = at;
+    }
+    const rest = all.subarray(from);
+    this.parts = [rest];
+    this.size = rest.length;
     return done;
   }
 
   /** The last commit, once the listing has ended. */
   end(): string[] {
-    const rest = this.buffer;
-    this.buffer = '';
-    if (rest === '') return [];
-    if (!rest.startsWith(this.start)) throw new Error('unexpected git output at the end of the listing');
-    return [rest.slice(this.start.length)];
+    const rest = Buffer.concat(this.parts, this.size);
+    this.parts = [];
+    this.size = 0;
+    this.tail = Buffer.alloc(0);
+    if (rest.length === 0) return [];
+    if (!this.started || rest.indexOf(this.start) !== 0)
+      throw new Error('unexpected git output at the end of the listing');
+    return [rest.toString('utf8', this.start.length)];
   }
 }
 
