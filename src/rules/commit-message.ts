@@ -61,6 +61,18 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+const words = new Map<string, RegExp>();
+
+/** The word or phrase as a whole word in any case (a range asks it of every commit). */
+function forbidden(word: string): RegExp {
+  let found = words.get(word);
+  if (!found) {
+    found = new RegExp(`(?:^|[^\\p{L}\\p{N}])${escapeRegExp(word)}(?:$|[^\\p{L}\\p{N}])`, 'iu');
+    words.set(word, found);
+  }
+  return found;
+}
+
 export const checkMessage: CheckMessage<Options> = (message, options) => {
   if (message.kind === 'merge' && options.ignoreMerge) return [];
   if (message.kind === 'revert' && options.ignoreRevert) return [];
@@ -87,7 +99,7 @@ export const checkMessage: CheckMessage<Options> = (message, options) => {
     reports.push({ message: `The subject line does not match ${options.pattern}.` });
   }
   for (const word of options.forbid) {
-    if (new RegExp(`(?:^|[^\\p{L}\\p{N}])${escapeRegExp(word)}(?:$|[^\\p{L}\\p{N}])`, 'iu').test(subject)) {
+    if (forbidden(word).test(subject)) {
       reports.push({ message: `The subject says "${word}", which tells a reviewer nothing.` });
     }
   }

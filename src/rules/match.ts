@@ -5,7 +5,7 @@
 // that both agree.
 
 import * as v from 'valibot';
-import { compileRegex, type Matcher, regexProblem } from './regex.js';
+import { compileRegex, literalTest, type Matcher, regexProblem, remembered } from './regex.js';
 
 function escapeChar(char: string): string {
   return /[.+^${}()|\\/]/.test(char) ? `\\${char}` : char;
@@ -107,17 +107,9 @@ export function matchesGlob(path: string, glob: string): boolean {
   return matchesAny(path, [glob]);
 }
 
-const regexps = new Map<string, Matcher>();
-
 /** A regular expression from a pattern source in the policy, compiled once (linear-time matching). */
 export function regexp(source: string, flags = ''): Matcher {
-  const key = `${flags}/${source}`;
-  let found = regexps.get(key);
-  if (!found) {
-    found = compileRegex(source, flags);
-    regexps.set(key, found);
-  }
-  return found;
+  return compileRegex(source, flags);
 }
 
 /** A string option holding a regular expression: it must compile, and the message says why not. */
@@ -132,23 +124,64 @@ export const regexSource = v.pipe(
 
 const unions = new Map<string, (text: string) => boolean>();
 
+/** One test for "holds a required literal of one of these patterns"; always true when one has none. */
+function literalGate(patterns: readonly Matcher[]): (text: string) => boolean {
+  if (patterns.some((pattern) => !pattern.literals)) return () => true;
+  return literalTest(patterns.flatMap((pattern) => pattern.literals!));
+}
+
 /**
- * Whether any of several patterns matches `text`, in one pass of the engine instead of one per
- * pattern: the content rules ask it of every added line before asking which pattern matched.
+ * Whether any of several patterns matches `text`: the content rules ask it of every added line
+ * before asking which pattern matched. The patterns with required literals are asked only when
+ * the line holds one of them (one native search for all), and only those whose literals it holds;
+ * the others run together as one union on the engine.
  */
 export function anyRegexp(sources: readonly string[]): (text: string) => boolean {
   const key = sources.join('\0');
   let found = unions.get(key);
   if (!found) {
-    try {
-      const union = compileRegex(sources.map((source) => `(?:${source})`).join('|'));
-      found = (text) => union.test(text);
-    } catch {
-      // Patterns that cannot be joined (duplicate group names): one at a time.
-      const each = sources.map((source) => regexp(source));
-      found = (text) => each.some((pattern) => pattern.test(text));
-    }
+    const each = sources.map((source) => regexp(source));
+    const filtered = each.filter((pattern) => pattern.literals);
+    const gate = filtered.length ? literalGate(filtered) : () => false;
+    const rest = union(each.filter((pattern) => !pattern.literals).map((pattern) => pattern.source));
+    found = (text) => (gate(text) && filtered.some((pattern) => pattern.test(text))) || rest(text);
     unions.set(key, found);
   }
   return found;
+}
+
+const counters = new Map<string, (text: string) => number>();
+
+/**
+ * How many times the patterns match `text` together (each counted on its own, without overlaps),
+ * the answer remembered per line: assertion counts are asked of every changed line of a test file.
+ */
+export function countRegexps(sources: readonly string[]): (text: string) => number {
+  const key = sources.join('\0');
+  let found = counters.get(key);
+  if (!found) {
+    const each = sources.map((source) => regexp(source));
+    const gate = literalGate(each);
+    const count = remembered((text) => {
+      let total = 0;
+      for (const pattern of each) total += pattern.count(text);
+      return total;
+    });
+    found = (text) => (gate(text) ? count(text) : 0);
+    counters.set(key, found);
+  }
+  return found;
+}
+
+/** One pass of the engine for several patterns; one at a time when they cannot be joined. */
+function union(sources: string[]): (text: string) => boolean {
+  if (sources.length === 0) return () => false;
+  try {
+    const joined = compileRegex(sources.map((source) => `(?:${source})`).join('|'));
+    return (text) => joined.test(text);
+  } catch {
+    // Patterns that cannot be joined (duplicate group names): one at a time.
+    const each = sources.map((source) => regexp(source));
+    return (text) => each.some((pattern) => pattern.test(text));
+  }
 }

@@ -3,8 +3,8 @@ import type { ChangeSet } from '../types.js';
 import { list, trackedFilesOf } from './command-facts.js';
 import { changedFile } from './examples.js';
 import { TEST_FILES } from './globs.js';
-import { anyRegexp, matchesAny, regexp, regexSource } from './match.js';
-import { type Matcher, shippedPatterns } from './regex.js';
+import { anyRegexp, countRegexps, matchesAny, regexp, regexSource } from './match.js';
+import { shippedPatterns } from './regex.js';
 import type { CheckChange, CheckCommand, RuleMeta } from './rule.js';
 
 /** Regular expressions (sources) for one assertion each. */
@@ -32,20 +32,15 @@ export const DEFAULT_SKIPS = shippedPatterns([
   '\\bpending\\s*\\(',
 ]);
 
-function countMatches(
-  lines: { text: string }[],
-  patterns: Matcher[],
-  any: (text: string) => boolean,
-): number {
-  let count = 0;
-  for (const { text } of lines) if (any(text)) for (const pattern of patterns) count += pattern.count(text);
-  return count;
+function countMatches(lines: { text: string }[], count: (text: string) => number): number {
+  let total = 0;
+  for (const { text } of lines) total += count(text);
+  return total;
 }
 
 export const checkChange: CheckChange<Options> = (change, options) => {
-  const assertions = options.assertions.map((source) => regexp(source));
+  const assertions = countRegexps(options.assertions);
   const skips = options.skips.map((source) => regexp(source));
-  const anyAssertion = anyRegexp(options.assertions);
   const anySkip = anyRegexp(options.skips);
   const reports = [];
   for (const file of change.files) {
@@ -66,8 +61,7 @@ export const checkChange: CheckChange<Options> = (change, options) => {
     }
     // The change in a file's assertion count is what the added lines bring minus what the removed take.
     const drop =
-      countMatches(file.removedLines ?? [], assertions, anyAssertion) -
-      countMatches(file.addedLines ?? [], assertions, anyAssertion);
+      countMatches(file.removedLines ?? [], assertions) - countMatches(file.addedLines ?? [], assertions);
     if (drop > 0) reports.push({ message: `${drop} assertion(s) fewer in ${file.path}.`, file: file.path });
   }
   return reports;

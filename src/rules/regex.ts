@@ -1,8 +1,11 @@
 // Regular expressions from a policy run on RE2 (re2js): matching takes time linear in the input,
 // so no pattern can hang a commit, and a pattern holds no state between lines (JavaScript's `g`
 // and `y` flags would make `test` start where the last match ended and skip matches). The engine
-// loads only when a pattern is compiled, off the paths every tool call takes.
+// loads only when a pattern is compiled, off the paths every tool call takes. Before the engine
+// runs, a substring search for the literals every match must hold (regex-literals.ts) turns away
+// the lines that cannot match: most lines, for most patterns.
 import { createRequire } from 'node:module';
+import { requiredLiterals } from './regex-literals.js';
 
 export interface Matcher {
   /** The pattern as written in the policy. */
@@ -11,6 +14,8 @@ export interface Matcher {
   test(text: string): boolean;
   /** How many times it matches in `text`, without overlaps. */
   count(text: string): number;
+  /** Strings one of which every match holds, when known. */
+  literals: string[] | undefined;
 }
 
 interface Re2 {
@@ -39,7 +44,35 @@ export const REGEX_FLAGS = 'imsguyd';
 
 export class RegexError extends Error {}
 
+const compiled = new Map<string, Matcher>();
+
+/** A pattern compiled once per process (validating a policy compiles what its rules then use). */
 export function compileRegex(source: string, flags = ''): Matcher {
+  const key = `${flags}/${source}`;
+  let found = compiled.get(key);
+  if (!found) {
+    found = compile(source, flags);
+    compiled.set(key, found);
+  }
+  return found;
+}
+
+/**
+ * A test for "holds one of these strings": `includes` for one, else a native expression made of
+ * the literals alone (no quantifier, so it runs in time linear in the text).
+ */
+export function literalTest(literals: readonly string[]): (text: string) => boolean {
+  if (literals.length === 1) {
+    const [literal] = literals as [string];
+    return (text) => text.includes(literal);
+  }
+  const any = new RegExp(
+    literals.map((literal) => literal.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')).join('|'),
+  );
+  return (text) => any.test(text);
+}
+
+function compile(source: string, flags: string): Matcher {
   const unknown = [...flags].filter((flag) => !REGEX_FLAGS.includes(flag));
   if (unknown.length || new Set(flags).size !== flags.length)
     throw new RegexError(
@@ -56,19 +89,23 @@ export function compileRegex(source: string, flags = ''): Matcher {
   if (flags.includes('i')) bits |= RE2JS.CASE_INSENSITIVE;
   if (flags.includes('m')) bits |= RE2JS.MULTILINE;
   if (flags.includes('s')) bits |= RE2JS.DOTALL;
-  let compiled: ReturnType<Re2['RE2JS']['compile']>;
+  let program: ReturnType<Re2['RE2JS']['compile']>;
   try {
-    compiled = RE2JS.compile(RE2JS.translateRegExp(source), bits);
+    program = RE2JS.compile(RE2JS.translateRegExp(source), bits);
   } catch (error) {
     throw new RegexError(
       `${(error as Error).message.replace(/^error parsing regexp: /, '')} (patterns run in linear time, so lookarounds and backreferences are not available)`,
     );
   }
+  const literals = requiredLiterals(source, flags);
+  const may = literals ? literalTest(literals) : () => true;
   return {
     source,
-    test: (text) => compiled.matcher(text).find(),
+    literals,
+    test: (text) => may(text) && program.matcher(text).find(),
     count: (text) => {
-      const matcher = compiled.matcher(text);
+      if (!may(text)) return 0;
+      const matcher = program.matcher(text);
       let found = 0;
       while (matcher.find() && found < text.length + 1) found++;
       return found;
@@ -92,6 +129,29 @@ export function shippedPatterns<T extends readonly string[]>(sources: T): T {
 /** The shipped patterns, for the test that compiles them. */
 export function listShippedPatterns(): string[] {
   return [...shipped];
+}
+
+/** How many lines a remembered answer is kept for, and up to what length. */
+const REMEMBERED_LINES = 8192;
+const REMEMBERED_LENGTH = 256;
+
+/**
+ * A function of a line, its answers remembered: a history repeats its lines (code moved between
+ * files, the same change in a commit and in the merge that brings it). The remembered line is a
+ * copy, so it does not hold on to the patch it was cut from.
+ */
+export function remembered<T>(run: (text: string) => T): (text: string) => T {
+  const answers = new Map<string, T>();
+  return (text) => {
+    if (text.length > REMEMBERED_LENGTH) return run(text);
+    let answer = answers.get(text);
+    if (answer === undefined) {
+      answer = run(text);
+      if (answers.size >= REMEMBERED_LINES) answers.clear();
+      answers.set(` ${text}`.slice(1), answer);
+    }
+    return answer;
+  };
 }
 
 /** Why `source` with `flags` cannot be used, or undefined when it can. */
