@@ -3,13 +3,14 @@
 // come from one streaming `git log` (files, hunks and messages together) and are judged one by one
 // as git writes them. Besides that listing, a constant few: one `git cat-file --batch` for every
 // package.json the range changes (its scripts and "agentpolicy" key, judged after the listing),
-// `git rev-list` to prove no commit was left out, and one `git diff` for the range as a whole.
+// and, started with the listing and running beside it, `git rev-list` to prove no commit was left
+// out and one `git diff` for the range as a whole.
 
 import { hasPolicyAt } from '../config/committed.js';
 import { POLICY_FILES } from '../config/places.js';
 import { changeStats, evaluateChange, evaluateMessage, needsHunks } from '../engine/evaluate.js';
-import { collectRange, type RangeCommit, readBlobs, streamCommits } from '../git/collect.js';
-import { git } from '../git/exec.js';
+import { collectRange, listRange, type RangeCommit, readBlobs, streamCommits } from '../git/collect.js';
+import { git, gitAsync } from '../git/exec.js';
 import { locateRepository } from '../git/locate.js';
 import { parseCommitMessage } from '../git/parse-message.js';
 import type { CheckResult } from '../report/result.js';
@@ -102,6 +103,11 @@ export async function checkCommits(
 ): Promise<RangeResult> {
   const origin = options.origin ?? 'base';
   const { root, env } = options;
+  const gitOptions = { cwd: root, ...(env ? { env } : {}) };
+  // Started now, read after the listing: they run while the commits are judged.
+  const listed = settled(gitAsync(['rev-list', ...revisions, '--'], gitOptions));
+  const known =
+    base === undefined ? undefined : settled(listRange(base, head, { root, ...(env ? { env } : {}) }));
   const location = locateRepository(root, {});
   const isGenerated = location
     ? generatedAt(location, options.attributesAt ?? (origin === 'base' ? base : head))
@@ -208,10 +214,8 @@ export async function checkCommits(
   findings.sort((a, b) => (order.get(a.commit ?? '') ?? -1) - (order.get(b.commit ?? '') ?? -1));
 
   // Every commit the range selects must have been judged (or counted as before the policy).
-  const listed = git(['rev-list', ...revisions, '--'], { cwd: root, ...(env ? { env } : {}) })
-    .stdout.split('\n')
-    .filter(Boolean);
-  for (const oid of listed) {
+  const selected = (await listed).split('\n').filter(Boolean);
+  for (const oid of selected) {
     if (seen.has(oid)) continue;
     findings.push({
       rule: 'unjudged',
@@ -221,10 +225,10 @@ export async function checkCommits(
       commit: oid,
     });
   }
-  const commits = listed.length;
+  const commits = selected.length;
 
   if (base === undefined && first?.parents[0]) base = first.parents[0];
-  const whole = collectRange(base, head, { ...collect, hunks: false });
+  const whole = known ? await known : collectRange(base, head, { ...collect, hunks: false });
   markGenerated(whole, isGenerated);
   findings.push(
     ...evaluateChange(policy, whole, { scope: 'range' }).findings.filter(
@@ -248,6 +252,12 @@ export async function checkCommits(
 }
 
 type Adjust = (found: Finding[]) => Finding[];
+
+/** A promise awaited later: its failure is reported then, not as an unhandled rejection now. */
+function settled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}
 
 function unjudged(commit: string, error: unknown): Finding {
   return {
