@@ -1,13 +1,14 @@
 // Change sets from real git, read-only: the staged index (GIT_INDEX_FILE honoured), the work tree
 // against HEAD, one commit, and a range (each commit, and the range as a whole). One git process
 // lists a whole change set, files and hunks together; a range comes from one streaming `git log`
-// that is parsed commit by commit while git writes it. Hunks are read only when a content rule asks.
+// that is parsed commit by commit while git writes it. Hunks are asked of git only when a content
+// rule is on, and a file's lines are read from them only when a rule asks for that file's.
 import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChangeSet, FileChange } from '../types.js';
 import { git, gitAsync, gitBytes, gitStream } from './exec.js';
 import { parseChanges, readRecords } from './parse-changes.js';
-import { parseHunks } from './parse-hunks.js';
+import { type FileLines, hunkSections, readHunks } from './parse-hunks.js';
 import { CommitSplitter, type LoggedCommit, logFormat, parseLoggedCommit } from './parse-log.js';
 
 /**
@@ -84,14 +85,46 @@ export function hasHead(options: CollectOptions): boolean {
   );
 }
 
+/**
+ * Gives each file its added and removed lines, read from the patch when first asked for: a rule
+ * reads the lines of the files it judges (test files, say), and the rest are never built.
+ */
 function withHunks(files: FileChange[], patch: string): FileChange[] {
-  const lines = parseHunks(patch);
+  const sections = hunkSections(patch);
   for (const file of files) {
-    const found = lines.get(file.path);
-    file.addedLines = found?.addedLines ?? [];
-    file.removedLines = found?.removedLines ?? [];
+    const own = sections.get(file.path);
+    let lines: FileLines | undefined;
+    const read = (): FileLines => {
+      if (!lines) {
+        lines = { addedLines: [], removedLines: [] };
+        for (const [start, end] of own ?? []) readHunks(patch, start, end, lines);
+      }
+      return lines;
+    };
+    lazyProperty(file, 'addedLines', () => read().addedLines);
+    lazyProperty(file, 'removedLines', () => read().removedLines);
   }
   return files;
+}
+
+/** A property computed on first read; a later write replaces it like any property. */
+function lazyProperty<K extends 'addedLines' | 'removedLines'>(
+  file: FileChange,
+  key: K,
+  compute: () => NonNullable<FileChange[K]>,
+): void {
+  const define = (value: FileChange[K]) =>
+    Object.defineProperty(file, key, { value, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(file, key, {
+    get() {
+      const value = compute();
+      define(value);
+      return value;
+    },
+    set: define,
+    enumerable: true,
+    configurable: true,
+  });
 }
 
 /** What `git commit` would commit now: the index (or GIT_INDEX_FILE) against HEAD. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseHunks } from './parse-hunks.js';
+import { hunkSections, parseHunks, readHunks } from './parse-hunks.js';
 
 // `git diff -U1 --src-prefix=a/ --dst-prefix=b/` output, as git writes it.
 const PATCH = [
@@ -90,5 +90,33 @@ describe('the hunks of a patch', () => {
     });
     expect(files.has('img.png')).toBe(false);
     expect([...files.keys()]).toHaveLength(4);
+  });
+
+  it('finds each file’s hunks by its headers, and a path replaced by a symlink has two parts', () => {
+    const replaced = [
+      'diff --git a/x b/x',
+      'deleted file mode 100644',
+      '--- a/x',
+      '+++ /dev/null',
+      '@@ -1 +0,0 @@',
+      '-file',
+      'diff --git a/x b/x',
+      'new file mode 120000',
+      '--- /dev/null',
+      '+++ b/x',
+      '@@ -0,0 +1 @@',
+      '+target',
+      '\\ No newline at end of file',
+    ].join('\n');
+    const sections = hunkSections(replaced);
+    expect([...sections.keys()]).toEqual(['x']);
+    const lines = { addedLines: [], removedLines: [] };
+    for (const [start, end] of sections.get('x')!) readHunks(replaced, start, end, lines);
+    expect(lines).toEqual({
+      addedLines: [{ line: 1, text: 'target' }],
+      removedLines: [{ line: 1, text: 'file' }],
+    });
+    expect(parseHunks(replaced).get('x')).toEqual(lines);
+    expect(hunkSections('')).toEqual(new Map());
   });
 });

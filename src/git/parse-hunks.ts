@@ -54,44 +54,83 @@ function lineText(patch: string, start: number, end: number): string {
 }
 
 /**
- * Walks the patch line by line by position: only added and removed lines become strings, so
- * context lines and headers of a large patch cost a look at their first character.
+ * Where each file's hunks are in a patch, by path: the text after its `+++` header up to the next
+ * `diff --git` line (a content line starts with `+`, `-`, ` ` or `\\`, so only a header can). Only
+ * the headers are read: the hunks wait until a rule asks for them (`readHunks`). A path can have
+ * two sections (a file replaced by a symlink: a deletion and an addition).
  */
-export function parseHunks(patch: string): Map<string, FileLines> {
-  const files = new Map<string, FileLines>();
-  let current: FileLines | undefined;
-  let oldPath: string | undefined;
+export function hunkSections(patch: string): Map<string, [number, number][]> {
+  const sections = new Map<string, [number, number][]>();
+  let start = patch.startsWith('diff --git ') ? 0 : patch.indexOf('\ndiff --git ') + 1;
+  if (start === 0 && !patch.startsWith('diff --git ')) return sections;
+  for (;;) {
+    const next = patch.indexOf('\ndiff --git ', start);
+    const end = next === -1 ? patch.length : next + 1;
+    let oldPath: string | undefined;
+    // The header lines, up to `+++ ` (no `+++ `: a binary file, a mode change, a pure rename).
+    for (let pos = patch.indexOf('\n', start) + 1; pos > 0 && pos < end; ) {
+      let lineEnd = patch.indexOf('\n', pos);
+      if (lineEnd === -1 || lineEnd > end) lineEnd = end;
+      if (patch.startsWith('@@ ', pos)) break;
+      if (patch.startsWith('--- ', pos)) oldPath = headerPath(patch.slice(pos, lineEnd), 'a/');
+      else if (patch.startsWith('+++ ', pos)) {
+        const path = headerPath(patch.slice(pos, lineEnd), 'b/') ?? oldPath;
+        if (path !== undefined) {
+          const list = sections.get(path) ?? [];
+          list.push([lineEnd + 1, end]);
+          sections.set(path, list);
+        }
+        break;
+      }
+      pos = lineEnd + 1;
+    }
+    if (next === -1) break;
+    start = next + 1;
+  }
+  return sections;
+}
+
+/**
+ * The added and removed lines of hunks at `start`..`end`, walked by position: only added and
+ * removed lines become strings, so context lines cost a look at their first character.
+ */
+export function readHunks(
+  patch: string,
+  start: number,
+  end: number,
+  into: FileLines = { addedLines: [], removedLines: [] },
+): FileLines {
   let oldLine = 0;
   let newLine = 0;
-  for (let pos = 0; pos < patch.length; ) {
-    let end = patch.indexOf('\n', pos);
-    if (end === -1) end = patch.length;
+  for (let pos = start; pos < end; ) {
+    let lineEnd = patch.indexOf('\n', pos);
+    if (lineEnd === -1 || lineEnd > end) lineEnd = end;
     const first = patch.charCodeAt(pos);
-    if (current && first === PLUS) {
-      current.addedLines.push({ line: newLine++, text: lineText(patch, pos, end) });
-    } else if (current && first === MINUS) {
-      current.removedLines.push({ line: oldLine++, text: lineText(patch, pos, end) });
-    } else if (current && first === SPACE) {
+    if (first === PLUS) {
+      into.addedLines.push({ line: newLine++, text: lineText(patch, pos, lineEnd) });
+    } else if (first === MINUS) {
+      into.removedLines.push({ line: oldLine++, text: lineText(patch, pos, lineEnd) });
+    } else if (first === SPACE) {
       // A context line: it moves both line numbers on.
       oldLine++;
       newLine++;
-    } else if (patch.startsWith('diff --git ', pos)) {
-      current = undefined;
-      oldPath = undefined;
-    } else if (current && patch.startsWith('@@ ', pos)) {
-      const match = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(patch.slice(pos, end));
+    } else if (patch.startsWith('@@ ', pos)) {
+      const match = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(patch.slice(pos, lineEnd));
       oldLine = Number(match?.[1] ?? 0);
       newLine = Number(match?.[2] ?? 0);
-    } else if (!current && patch.startsWith('--- ', pos)) {
-      oldPath = headerPath(patch.slice(pos, end), 'a/');
-    } else if (!current && patch.startsWith('+++ ', pos)) {
-      const path = headerPath(patch.slice(pos, end), 'b/') ?? oldPath;
-      if (path !== undefined) {
-        current = files.get(path) ?? { addedLines: [], removedLines: [] };
-        files.set(path, current);
-      }
     }
-    pos = end + 1;
+    pos = lineEnd + 1;
+  }
+  return into;
+}
+
+/** Every file's added and removed lines, read at once. */
+export function parseHunks(patch: string): Map<string, FileLines> {
+  const files = new Map<string, FileLines>();
+  for (const [path, sections] of hunkSections(patch)) {
+    const lines: FileLines = { addedLines: [], removedLines: [] };
+    for (const [start, end] of sections) readHunks(patch, start, end, lines);
+    files.set(path, lines);
   }
   return files;
 }
