@@ -10,7 +10,7 @@ import { hasPolicyAt } from '../config/committed.js';
 import { POLICY_FILES } from '../config/places.js';
 import { changeStats, evaluateChange, evaluateMessage, needsHunks } from '../engine/evaluate.js';
 import { collectRange, listRange, type RangeCommit, readBlobs, streamCommits } from '../git/collect.js';
-import { git, gitAsync } from '../git/exec.js';
+import { git, gitAsync, settled } from '../git/exec.js';
 import { locateRepository } from '../git/locate.js';
 import { parseCommitMessage } from '../git/parse-message.js';
 import type { CheckResult } from '../report/result.js';
@@ -252,12 +252,6 @@ export async function checkCommits(
 }
 
 type Adjust = (found: Finding[]) => Finding[];
-
-/** A promise awaited later: its failure is reported then, not as an unhandled rejection now. */
-function settled<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => {});
-  return promise;
-}
 
 function unjudged(commit: string, error: unknown): Finding {
   return {

@@ -5,7 +5,7 @@
 // rule is on, and a file's lines are read from them only when a rule asks for that file's.
 import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChangeSet, FileChange } from '../types.js';
+import type { ChangedLine, ChangeSet, FileChange } from '../types.js';
 import { git, gitAsync, gitBytes, gitStream } from './exec.js';
 import { parseChanges, readRecords } from './parse-changes.js';
 import { type FileLines, hunkSections, readHunks } from './parse-hunks.js';
@@ -92,17 +92,20 @@ export function hasHead(options: CollectOptions): boolean {
 function withHunks(files: FileChange[], patch: string): FileChange[] {
   const sections = hunkSections(patch);
   for (const file of files) {
-    const own = sections.get(file.path);
-    let lines: FileLines | undefined;
-    const read = (): FileLines => {
-      if (!lines) {
-        lines = { addedLines: [], removedLines: [] };
-        for (const [start, end] of own ?? []) readHunks(patch, start, end, lines);
-      }
-      return lines;
+    const own = sections.get(file.path) ?? [];
+    const read = (into: Partial<FileLines>) => {
+      for (const [start, end] of own) readHunks(patch, start, end, into);
     };
-    lazyProperty(file, 'addedLines', () => read().addedLines);
-    lazyProperty(file, 'removedLines', () => read().removedLines);
+    lazyProperty(file, 'addedLines', () => {
+      const addedLines: ChangedLine[] = [];
+      read({ addedLines });
+      return addedLines;
+    });
+    lazyProperty(file, 'removedLines', () => {
+      const removedLines: ChangedLine[] = [];
+      read({ removedLines });
+      return removedLines;
+    });
   }
   return files;
 }
@@ -133,12 +136,28 @@ export function collectStaged(options: CollectOptions): ChangeSet {
   return { source: 'staged', files: listWithHunks(['diff', '--cached'], options) };
 }
 
-/** One `git diff`: the records, then (when hunks are asked for) a NUL and the patch. */
-function listWithHunks(command: string[], options: CollectOptions): FileChange[] {
-  if (!options.hunks) return parseChanges(run([...command, ...LIST, '--'], options));
-  const output = run([...command, ...LIST, ...PATCH, '--'], options);
+/** `collectStaged` with git running while the caller goes on (loading the policy, say). */
+export async function collectStagedLater(options: CollectOptions): Promise<ChangeSet> {
+  const output = await gitAsync(diffArgs(['diff', '--cached'], options), {
+    cwd: options.root,
+    ...(options.env ? { env: options.env } : {}),
+  });
+  return { source: 'staged', files: changesOf(output, options) };
+}
+
+function diffArgs(command: string[], options: CollectOptions): string[] {
+  return [...command, ...LIST, ...(options.hunks ? PATCH : []), '--'];
+}
+
+/** One `git diff`'s output: the records, then (when hunks were asked for) a NUL and the patch. */
+function changesOf(output: string, options: CollectOptions): FileChange[] {
+  if (!options.hunks) return parseChanges(output);
   const { files, end } = readRecords(output, 0);
   return withHunks(files, output.slice(end));
+}
+
+function listWithHunks(command: string[], options: CollectOptions): FileChange[] {
+  return changesOf(run(diffArgs(command, options), options), options);
 }
 
 /** The work tree against HEAD, untracked files (not ignored) included as added. */

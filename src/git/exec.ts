@@ -140,3 +140,9 @@ export async function gitAsync(
   await gitStream(args, options, (output) => chunks.push(output));
   return Buffer.concat(chunks).toString('utf8');
 }
+
+/** A promise awaited later: its failure is reported then, not as an unhandled rejection now. */
+export function settled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}

@@ -91,15 +91,16 @@ export function hunkSections(patch: string): Map<string, [number, number][]> {
 }
 
 /**
- * The added and removed lines of hunks at `start`..`end`, walked by position: only added and
- * removed lines become strings, so context lines cost a look at their first character.
+ * The added and removed lines of hunks at `start`..`end` (those of the lists `into` has), walked
+ * by position: only the lines asked for become strings; the others cost a look at one character.
  */
 export function readHunks(
   patch: string,
   start: number,
   end: number,
-  into: FileLines = { addedLines: [], removedLines: [] },
-): FileLines {
+  into: Partial<FileLines> = { addedLines: [], removedLines: [] },
+): Partial<FileLines> {
+  const { addedLines: added, removedLines: removed } = into;
   let oldLine = 0;
   let newLine = 0;
   for (let pos = start; pos < end; ) {
@@ -107,9 +108,11 @@ export function readHunks(
     if (lineEnd === -1 || lineEnd > end) lineEnd = end;
     const first = patch.charCodeAt(pos);
     if (first === PLUS) {
-      into.addedLines.push({ line: newLine++, text: lineText(patch, pos, lineEnd) });
+      if (added) added.push({ line: newLine, text: lineText(patch, pos, lineEnd) });
+      newLine++;
     } else if (first === MINUS) {
-      into.removedLines.push({ line: oldLine++, text: lineText(patch, pos, lineEnd) });
+      if (removed) removed.push({ line: oldLine, text: lineText(patch, pos, lineEnd) });
+      oldLine++;
     } else if (first === SPACE) {
       // A context line: it moves both line numbers on.
       oldLine++;

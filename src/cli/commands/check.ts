@@ -8,8 +8,8 @@ import { checkRange } from '../../adapters/range-check.js';
 import { headCommit, policyAtCommit } from '../../config/committed.js';
 import { evaluateChange, needsHunks } from '../../engine/evaluate.js';
 import { UsageError } from '../../errors.js';
-import { collectStaged, collectWorktree } from '../../git/collect.js';
-import { git } from '../../git/exec.js';
+import { collectStagedLater, collectWorktree } from '../../git/collect.js';
+import { git, settled } from '../../git/exec.js';
 import type { RepositoryLocation } from '../../git/locate.js';
 import { formatGithub } from '../../report/github.js';
 import { formatMarkdown } from '../../report/markdown.js';
@@ -55,17 +55,24 @@ export async function run(argv: string[], io: Io, _globals: Globals): Promise<nu
   const result =
     values.range !== undefined
       ? await checkGivenRange(values.range, location, io)
-      : checkChangeSet(values.worktree ? 'worktree' : 'staged', location, io);
+      : await checkChangeSet(values.worktree ? 'worktree' : 'staged', location, io);
   io.stdout(render(result, format, io));
   return result.ok ? 0 : 1;
 }
 
-function checkChangeSet(source: 'staged' | 'worktree', location: RepositoryLocation, io: Io): CheckResult {
+async function checkChangeSet(
+  source: 'staged' | 'worktree',
+  location: RepositoryLocation,
+  io: Io,
+): Promise<CheckResult> {
+  const root = location.root;
+  // git lists the staged change while the policy loads. It lists the hunks too, whether a content
+  // rule is on or not (not known yet): no file's lines are read unless a rule asks for them.
+  const staged =
+    source === 'staged' ? settled(collectStagedLater({ root, env: io.env, hunks: true })) : undefined;
   const inForce = judgingPolicy(location, io);
   const { policy } = inForce;
-  const root = location.root;
-  const options = { root, env: io.env, hunks: needsHunks(policy) };
-  const change = source === 'staged' ? collectStaged(options) : collectWorktree(options);
+  const change = staged ? await staged : collectWorktree({ root, env: io.env, hunks: needsHunks(policy) });
   markGenerated(change, generatedAt(location, inForce.commit));
   const head = headCommit(location, io.env);
   const { keyChanged } = withPackageManifest(
