@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SUPPRESSIONS } from './no-new-suppressions.js';
 import { DEFAULT_ASSERTIONS, DEFAULT_SKIPS } from './no-test-tampering.js';
-import { compileRegex, listShippedPatterns, regexProblem } from './regex.js';
+import { checkOnEngine, listShippedPatterns, regexProblem } from './regex.js';
 
 describe('shipped patterns', () => {
   it('holds the rule defaults', () => {
@@ -12,7 +12,8 @@ describe('shipped patterns', () => {
   });
 
   it.each(listShippedPatterns())('%s compiles on RE2', (source) => {
-    expect(() => compileRegex(source)).not.toThrow();
+    // compileRegex leaves a shipped pattern for RE2 until a line needs it: compile it now.
+    expect(() => checkOnEngine(source)).not.toThrow();
   });
 
   it('still compiles a pattern written in the policy, and with flags a shipped one too', () => {

@@ -45,13 +45,15 @@ export const REGEX_FLAGS = 'imsguyd';
 export class RegexError extends Error {}
 
 const compiled = new Map<string, Matcher>();
-
-/** A pattern compiled once per process (validating a policy compiles what its rules then use). */
+/**
+ * A pattern compiled once per process (validating a policy compiles what its rules then use): on
+ * the engine at once, or for a shipped pattern (checked by a test) when a line first needs it.
+ */
 export function compileRegex(source: string, flags = ''): Matcher {
   const key = `${flags}/${source}`;
   let found = compiled.get(key);
   if (!found) {
-    found = compile(source, flags);
+    found = compile(source, flags, flags !== '' || !shipped.has(source));
     compiled.set(key, found);
   }
   return found;
@@ -72,7 +74,7 @@ export function literalTest(literals: readonly string[]): (text: string) => bool
   return (text) => any.test(text);
 }
 
-function compile(source: string, flags: string): Matcher {
+function compile(source: string, flags: string, eager: boolean): Matcher {
   const unknown = [...flags].filter((flag) => !REGEX_FLAGS.includes(flag));
   if (unknown.length || new Set(flags).size !== flags.length)
     throw new RegexError(
@@ -84,28 +86,20 @@ function compile(source: string, flags: string): Matcher {
   } catch (error) {
     throw new RegexError((error as Error).message.replace(/^Invalid regular expression: /, ''));
   }
-  const { RE2JS } = { RE2JS: re2() };
-  let bits = 0;
-  if (flags.includes('i')) bits |= RE2JS.CASE_INSENSITIVE;
-  if (flags.includes('m')) bits |= RE2JS.MULTILINE;
-  if (flags.includes('s')) bits |= RE2JS.DOTALL;
-  let program: ReturnType<Re2['RE2JS']['compile']>;
-  try {
-    program = RE2JS.compile(RE2JS.translateRegExp(source), bits);
-  } catch (error) {
-    throw new RegexError(
-      `${(error as Error).message.replace(/^error parsing regexp: /, '')} (patterns run in linear time, so lookarounds and backreferences are not available)`,
-    );
-  }
+  let program = eager ? onEngine(source, flags) : undefined;
+  const engine = () => {
+    program ??= onEngine(source, flags);
+    return program;
+  };
   const literals = requiredLiterals(source, flags);
   const may = literals ? literalTest(literals) : () => true;
   return {
     source,
     literals,
-    test: (text) => may(text) && program.matcher(text).find(),
+    test: (text) => may(text) && engine().matcher(text).find(),
     count: (text) => {
       if (!may(text)) return 0;
-      const matcher = program.matcher(text);
+      const matcher = engine().matcher(text);
       let found = 0;
       while (matcher.find() && found < text.length + 1) found++;
       return found;
@@ -116,7 +110,8 @@ function compile(source: string, flags: string): Matcher {
 /**
  * Patterns agentpolicy itself ships as rule defaults. A test compiles each on RE2
  * (src/rules/regex.test.ts), so a policy that leaves a default as it is validates without loading
- * the engine (~260 KB) on every tool call; a pattern written in the policy is always compiled.
+ * the engine (~260 KB) on every tool call, and each compiles when a line first needs it; a
+ * pattern written in the policy is always compiled.
  */
 const shipped = new Set<string>();
 
@@ -129,6 +124,29 @@ export function shippedPatterns<T extends readonly string[]>(sources: T): T {
 /** The shipped patterns, for the test that compiles them. */
 export function listShippedPatterns(): string[] {
   return [...shipped];
+}
+
+type Program = ReturnType<Re2['RE2JS']['compile']>;
+
+/** Compiles `source` on RE2 now, shipped or not; throws RegexError when RE2 cannot run it. */
+export function checkOnEngine(source: string, flags = ''): void {
+  onEngine(source, flags);
+}
+
+/** The pattern compiled by RE2, or why RE2 cannot run it. */
+function onEngine(source: string, flags: string): Program {
+  const RE2JS = re2();
+  let bits = 0;
+  if (flags.includes('i')) bits |= RE2JS.CASE_INSENSITIVE;
+  if (flags.includes('m')) bits |= RE2JS.MULTILINE;
+  if (flags.includes('s')) bits |= RE2JS.DOTALL;
+  try {
+    return RE2JS.compile(RE2JS.translateRegExp(source), bits);
+  } catch (error) {
+    throw new RegexError(
+      `${(error as Error).message.replace(/^error parsing regexp: /, '')} (patterns run in linear time, so lookarounds and backreferences are not available)`,
+    );
+  }
 }
 
 /** How many lines a remembered answer is kept for, and up to what length. */
