@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { git } from '../git/exec.js';
+import { locateRepository } from '../git/locate.js';
+import { type ObjectStore, openObjectStore } from '../git/objects.js';
 import { isZeroOid } from '../git/parse-pre-push.js';
 
 export interface CiRange {
@@ -21,7 +23,28 @@ export interface RangeRequest {
   head?: string;
 }
 
-function resolveCommit(root: string, ref: string): string | undefined {
+const stores = new Map<string, ObjectStore | undefined>();
+
+/**
+ * A commit given by its full id, read from the object store without spawning git (CI platforms
+ * give ids); undefined when it is not one, or the store cannot tell (git decides then).
+ */
+function commitById(root: string, ref: string, env: NodeJS.ProcessEnv): string | undefined {
+  if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(ref)) return undefined;
+  if (!stores.has(root)) {
+    const location = locateRepository(root, env);
+    stores.set(root, location ? openObjectStore(location.commonDir) : undefined);
+  }
+  try {
+    return stores.get(root)?.read(ref)?.type === 'commit' ? ref : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function resolveCommit(root: string, ref: string, env: NodeJS.ProcessEnv): string | undefined {
+  const known = commitById(root, ref, env);
+  if (known) return known;
   const result = git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
     cwd: root,
     okStatus: [1, 128],
@@ -47,7 +70,7 @@ function shallowHelp(env: NodeJS.ProcessEnv): string {
 }
 
 function requireCommit(root: string, ref: string, what: string, env: NodeJS.ProcessEnv): string {
-  const commit = resolveCommit(root, ref);
+  const commit = resolveCommit(root, ref, env);
   if (commit) return commit;
   const shallow = isShallow(root)
     ? ` The clone is shallow. ${shallowHelp(env)}`
@@ -109,9 +132,9 @@ function githubRange(root: string, env: NodeJS.ProcessEnv, request: RangeRequest
         ...author,
       };
     }
-    const head = resolveCommit(root, prHead) ?? headCommit;
+    const head = resolveCommit(root, prHead, env) ?? headCommit;
     const baseBranch =
-      resolveCommit(root, `origin/${event.pull_request.base.ref}`) ??
+      resolveCommit(root, `origin/${event.pull_request.base.ref}`, env) ??
       requireCommit(root, event.pull_request.base.sha, 'base', env);
     return {
       base: requireMergeBase(root, baseBranch, head, env),
@@ -122,7 +145,7 @@ function githubRange(root: string, env: NodeJS.ProcessEnv, request: RangeRequest
   }
   const after = request.head ?? event.after ?? 'HEAD';
   const head = requireCommit(root, after, 'head', env);
-  if (event.before && !isZeroOid(event.before) && resolveCommit(root, event.before)) {
+  if (event.before && !isZeroOid(event.before) && resolveCommit(root, event.before, env)) {
     const before = event.before;
     // A force push: judge from where the new history left the old one.
     return { base: requireMergeBase(root, before, head, env), head, origin: 'push' };
@@ -139,7 +162,7 @@ function gitlabRange(root: string, env: NodeJS.ProcessEnv, request: RangeRequest
     return { base: requireMergeBase(root, base, head, env), head, origin: 'merge request' };
   }
   const before = env.CI_COMMIT_BEFORE_SHA;
-  if (before && !isZeroOid(before) && resolveCommit(root, before)) {
+  if (before && !isZeroOid(before) && resolveCommit(root, before, env)) {
     return { base: requireMergeBase(root, before, head, env), head, origin: 'push' };
   }
   const branch = env.CI_DEFAULT_BRANCH ?? 'main';
