@@ -62,6 +62,7 @@ function escapeRegExp(text: string): string {
 }
 
 const words = new Map<string, RegExp>();
+const ASCII = /^[\x00-\x7f]*$/;
 
 /** The word or phrase as a whole word in any case (a range asks it of every commit). */
 function forbidden(word: string): RegExp {
@@ -98,7 +99,11 @@ export const checkMessage: CheckMessage<Options> = (message, options) => {
   if (options.pattern !== undefined && !regexp(options.pattern).test(subject)) {
     reports.push({ message: `The subject line does not match ${options.pattern}.` });
   }
+  // An ASCII subject holds an ASCII word in any case only if its lower case does (Unicode case
+  // folding, which the expression uses, can match `ſ` for `s`: other subjects ask it).
+  const lower = ASCII.test(subject) ? subject.toLowerCase() : undefined;
   for (const word of options.forbid) {
+    if (lower !== undefined && ASCII.test(word) && !lower.includes(word.toLowerCase())) continue;
     if (forbidden(word).test(subject)) {
       reports.push({ message: `The subject says "${word}", which tells a reviewer nothing.` });
     }

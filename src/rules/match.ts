@@ -99,12 +99,21 @@ function compile(globs: readonly string[]): RegExp | null {
   return found;
 }
 
+/** A policy's glob lists, by the list itself: each answers once per path (a history repeats them). */
+const byList = new WeakMap<readonly string[], (path: string) => boolean>();
+
 export function matchesAny(path: string, globs: readonly string[]): boolean {
-  return compile(globs)?.test(path) ?? false;
+  let test = byList.get(globs);
+  if (!test) {
+    const expression = compile(globs);
+    test = expression ? remembered((candidate) => expression.test(candidate)) : () => false;
+    byList.set(globs, test);
+  }
+  return test(path);
 }
 
 export function matchesGlob(path: string, glob: string): boolean {
-  return matchesAny(path, [glob]);
+  return compile([glob])?.test(path) ?? false;
 }
 
 /** A regular expression from a pattern source in the policy, compiled once (linear-time matching). */
