@@ -152,11 +152,15 @@ export const messageExamples: { valid: MessageExample[]; invalid: MessageExample
     { text: 'Revert "Add the parser"', kind: 'revert', options: { conventional: true } },
     { text: 'Add the parser\n\nSigned-off-by: A <a@example.com>', options: { trailers: ['Signed-off-by'] } },
     { text: 'test: add parser tests', options: { forbid: ['wip'] } },
+    { text: 'Wipe the cache before each run', options: { forbid: ['wip'] } },
   ],
   invalid: [
     { text: '' },
     { text: 'wip', options: { forbid: ['wip'] } },
     { text: 'WIP: parser', options: { forbid: ['wip'] } },
+    // Unicode case folding: the long s is an s, which a lower-cased ASCII search would miss.
+    { text: 'Fix ſtuff in the parser', options: { forbid: ['stuff'] } },
+    { text: 'Ändere: WIP', options: { forbid: ['wip'] } },
     { text: 'fix', options: { minLength: 10 } },
     { text: 'Add the parser', options: { conventional: true } },
     { text: 'feat: parser', options: { conventional: { requireScope: true } } },
