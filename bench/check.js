@@ -2,7 +2,7 @@
 // process, against the content floor measured in the same run: `git diff --cached -U0 --raw
 // --numstat` plus `node -e 0` (what any Node tool that reads the staged lines must pay). Goals: at
 // most 1.5x the floor with 1,000 modified files and 200,000 changed lines; under 3 s with 20,000
-// new files. Run: npm run build && node bench/check.js
+// new files. Run: npm run build && node bench/check.js   (BENCH_RUNS; BENCH_SCENARIO=A or B for one)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -78,7 +78,9 @@ const scenarios = [
 console.log(
   `check --staged (strict) vs the content floor, ${runs} alternating runs each, Node ${process.versions.node}, ${process.platform} ${process.arch}\n`,
 );
-for (const scenario of scenarios) {
+for (const scenario of scenarios.filter(
+  (s) => !process.env.BENCH_SCENARIO || s.name.startsWith(process.env.BENCH_SCENARIO),
+)) {
   const dir = makeRepo(scenario.name[0], scenario.files, scenario.lines, scenario.modify);
   try {
     const env = { ...process.env, NO_COLOR: '1' };
