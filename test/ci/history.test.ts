@@ -129,6 +129,20 @@ describe('a history with the shapes of real projects', () => {
     expect(at(h.after)).toEqual([]);
   });
 
+  it('judges the commits as committed, whatever refs/replace puts in their place', () => {
+    // The 64,000-line deletion swapped, for every command that honours replace refs, for a small rename.
+    h.repo.git('replace', h.deletion, h.rename);
+    try {
+      const { json } = gate(h.repo, ['--base', h.root, '--head', 'main']);
+      const at = (commit: string) =>
+        (json.findings as Found[]).filter((finding) => finding.commit === commit).map((f) => f.rule);
+      expect(at(h.deletion)).toEqual(expect.arrayContaining(['max-diff-lines', 'no-deletions']));
+      expect(json.findings.filter((finding: Found) => finding.rule === 'unjudged')).toEqual([]);
+    } finally {
+      h.repo.git('replace', '-d', h.deletion);
+    }
+  });
+
   it('passes the pull request that adopts the policy, and says it is an adoption', () => {
     const { json, status } = gate(h.repo, ['--base', h.deletion, '--head', 'main']);
     expect(status, JSON.stringify(json.findings)).toBe(0);
