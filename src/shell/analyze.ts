@@ -19,7 +19,8 @@ export interface Context {
   scope: Scope;
   depth: number;
   /** What the command's standard input carries, when it is known text (heredoc, echo | ...). */
-  stdin?: { text?: string; from: string; remote?: boolean };
+  /** `remote`: what the input is, when it is code from the network (`downloaded by curl`). */
+  stdin?: { text?: string; from: string; remote?: string };
   operations: Operation[];
   /** Functions defined earlier in the command line. */
   functions: Map<string, Statement[]>;
@@ -409,9 +410,20 @@ function walkCommand(command: Command, context: Context): void {
     // `< file` feeds the command a file: known to be empty only for /dev/null.
     if (item.type === 'Redirect' && item.operator === '<' && item.target) {
       const value = evaluateWord(item.target, context.scope);
-      stdin =
-        value.text === '/dev/null' ? { text: '', from: '/dev/null' } : { from: `the file ${value.text}` };
       const path = value.dynamic ? undefined : resolveTarget(value, context.scope.cwd).path;
+      // A file written earlier in the line feeds what was written (`echo cmd > f && sh < f`).
+      const written = path !== undefined ? context.line.written.get(path) : undefined;
+      stdin =
+        value.text === '/dev/null'
+          ? { text: '', from: '/dev/null' }
+          : written !== undefined
+            ? { text: written, from: `the file ${value.text}` }
+            : { from: `the file ${value.text}` };
+      if (path && context.line.downloaded.has(path))
+        stdin = {
+          from: `the file ${value.text}`,
+          remote: `downloaded into ${value.text} earlier in the line`,
+        };
       if (path) inputs.push(path);
     }
     walkRedirect(item, context, 'redirect');
@@ -761,7 +773,7 @@ function producedText(command: Command, context: Context): Context['stdin'] {
     .filter((item): item is Word => item.type === 'Word')
     .map((word) => evaluateWord(word, context.scope));
   const from = name ?? 'a command';
-  if (name && FETCHERS.has(name)) return { from, remote: true };
+  if (name && FETCHERS.has(name)) return { from, remote: `downloaded by ${name}` };
   if (args.some((arg) => arg.dynamic)) return { from };
   if (name && producesNothing([{ text: name, dynamic: false, glob: false }, ...args], undefined))
     return { text: '', from };

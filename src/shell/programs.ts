@@ -245,7 +245,7 @@ function remoteCode(context: Context, via: string, source: string): void {
 export function runScript(target: Target, language: string, context: Context, via: string): void {
   const path = target.path;
   if (context.stdin?.remote && (path === '/dev/stdin' || target.raw === '-'))
-    return remoteCode(context, via, `downloaded by ${context.stdin.from}`);
+    return remoteCode(context, via, context.stdin.remote);
   if (downloads(target.raw)) return remoteCode(context, via, `downloaded by ${target.raw}`);
   if (path === '/dev/stdin' || target.raw === '-') {
     if (context.stdin?.text !== undefined) return runText(context.stdin.text, language, context, via);
@@ -889,7 +889,7 @@ function analyzeShell(name: string, args: WordValue[], context: Context): void {
     }
   }
   // No -c and no script: the shell runs its standard input.
-  if (context.stdin?.remote) return remoteCode(context, name, `downloaded by ${context.stdin.from}`);
+  if (context.stdin?.remote) return remoteCode(context, name, context.stdin.remote);
   if (context.stdin?.text !== undefined) return nested(context.stdin.text, context, `${name} <stdin`);
   context.operations.push({
     kind: 'opaque',
@@ -946,7 +946,7 @@ function analyzeInterpreter(name: string, args: WordValue[], context: Context): 
       return runScript(resolveTarget(args[i]!, context.scope.cwd), name, context, name);
     }
   }
-  if (context.stdin?.remote) return remoteCode(context, name, `downloaded by ${context.stdin.from}`);
+  if (context.stdin?.remote) return remoteCode(context, name, context.stdin.remote);
   if (context.stdin?.text !== undefined)
     return void context.operations.push(
       ...analyzeInterpreterCode(language, context.stdin.text, context, nested),
