@@ -80,6 +80,16 @@ function environment(home: string): NodeJS.ProcessEnv {
     GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z',
     LC_ALL: 'C',
     TMPDIR: '/tmp',
+    // No network: a slow registry or web server must not make two honest runs end differently
+    // (one `npm install` finished, the other stopped at the time limit). npm and npx answer from
+    // the (empty) cache and fail at once; curl, pip and the like meet a closed port.
+    npm_config_offline: 'true',
+    ...Object.fromEntries(
+      ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY'].map((key) => [
+        key,
+        'http://127.0.0.1:9',
+      ]),
+    ),
   };
 }
 
