@@ -4,7 +4,6 @@
 // (forced here by an `unshare` on PATH that always fails).
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { BIN } from '../helpers/cli.js';
@@ -37,8 +36,9 @@ async function until(condition: () => boolean, ms = 30_000): Promise<void> {
   }
 }
 
-function runDirs(): string[] {
-  return readdirSync(tmpdir()).filter((name) => name.startsWith('agentpolicy-verify-'));
+/** The snapshot folders in a temp folder of the test's own, where no other test's runs land. */
+function runDirs(tmp: string): string[] {
+  return readdirSync(tmp).filter((name) => name.startsWith('agentpolicy-verify-'));
 }
 
 /** PATH with an `unshare` that always fails, first: the process-group way. */
@@ -112,14 +112,15 @@ describe.each(modes)('step processes, with %s', (_name, environment) => {
         extends: 'agentpolicy:recommended',
         verify: { long: { run: `[ -z "$READY" ] || { ${leave.run} touch "$READY"; sleep 30; }` } },
       });
-      const before = runDirs();
-      const child = verifyInBackground(project, { ...environment(project.env), READY: ready });
+      const tmp = tempDir();
+      const before = runDirs(tmp);
+      const child = verifyInBackground(project, { ...environment(project.env), READY: ready, TMPDIR: tmp });
       await until(() => existsSync(ready) && leave.tokens.every((t) => processesWith(t).length > 0));
       const exited = new Promise((resolve) => child.on('exit', (code, name) => resolve(name ?? code)));
       child.kill(signal);
       expect(await exited).toBe(signal);
       await until(() => leave.tokens.every((t) => processesWith(t).length === 0), 3000);
-      expect(runDirs().filter((dir) => !before.includes(dir))).toEqual([]);
+      expect(runDirs(tmp).filter((dir) => !before.includes(dir))).toEqual([]);
     },
   );
 
@@ -130,14 +131,15 @@ describe.each(modes)('step processes, with %s', (_name, environment) => {
       extends: 'agentpolicy:recommended',
       verify: { long: { run: `[ -z "$READY" ] || { ${leave.run} touch "$READY"; sleep 30; }` } },
     });
-    const before = runDirs();
-    const env = environment(project.env);
+    const tmp = tempDir();
+    const before = runDirs(tmp);
+    const env = { ...environment(project.env), TMPDIR: tmp };
     const child = verifyInBackground(project, { ...env, READY: ready });
     await until(() => existsSync(ready) && leave.tokens.every((t) => processesWith(t).length > 0));
     const exited = new Promise((resolve) => child.on('exit', resolve));
     child.kill('SIGKILL');
     await exited;
-    const left = runDirs().filter((dir) => !before.includes(dir));
+    const left = runDirs(tmp).filter((dir) => !before.includes(dir));
     expect(left).toHaveLength(1);
     const next = spawnSync(process.execPath, [BIN, 'verify'], {
       cwd: project.dir,
@@ -147,7 +149,7 @@ describe.each(modes)('step processes, with %s', (_name, environment) => {
     });
     expect(next.status).toBe(0);
     await until(() => leave.tokens.every((t) => processesWith(t).length === 0), 3000);
-    expect(runDirs().filter((dir) => left.includes(dir))).toEqual([]);
+    expect(runDirs(tmp).filter((dir) => left.includes(dir))).toEqual([]);
   });
 });
 
