@@ -93,18 +93,71 @@ function compile(source: string, flags: string, eager: boolean): Matcher {
   };
   const literals = requiredLiterals(source, flags);
   const may = literals ? literalTest(literals) : () => true;
+  // A shipped pattern runs natively on lines up to NATIVE_LENGTH: the same answers (a test checks
+  // them against RE2), without loading or running the engine.
+  const native = eager ? undefined : nativeOf(source);
+  const once = native && new RegExp(native);
+  const every = native && new RegExp(native, 'g');
   return {
     source,
     literals,
-    test: (text) => may(text) && engine().matcher(text).find(),
+    test: (text) =>
+      may(text) && (once && text.length <= NATIVE_LENGTH ? once.test(text) : engine().matcher(text).find()),
     count: (text) => {
       if (!may(text)) return 0;
-      const matcher = engine().matcher(text);
       let found = 0;
+      if (every && text.length <= NATIVE_LENGTH) {
+        every.lastIndex = 0;
+        for (let match = every.exec(text); match; match = every.exec(text)) {
+          found++;
+          if (match[0] === '') every.lastIndex++;
+        }
+        return found;
+      }
+      const matcher = engine().matcher(text);
       while (matcher.find() && found < text.length + 1) found++;
       return found;
     },
   };
+}
+
+/**
+ * Lines up to this length run shipped patterns natively. Each shipped pattern starts at a literal
+ * or a word boundary and repeats only one class at a time, up to a character outside it, so a
+ * failed attempt never reads past the run its own start began: the native engine's backtracking
+ * stays linear in the line. The cap bounds it even so; longer lines go to RE2.
+ */
+const NATIVE_LENGTH = 65536;
+
+/**
+ * A shipped pattern in JavaScript's own syntax with RE2's meaning: RE2's `\s` is the ASCII
+ * white space `[\t\n\f\r ]` (JavaScript's also takes `\v` and Unicode spaces); `\w`, `\d`
+ * and `\b` are ASCII in both. Undefined for a pattern with anything else whose meaning differs
+ * (`.`, classes holding `\s`, Unicode escapes): it runs on RE2.
+ */
+export function nativeOf(source: string): string | undefined {
+  let out = '';
+  for (let i = 0; i < source.length; i++) {
+    const char = source[i]!;
+    if (char === '\\') {
+      const next = source[i + 1];
+      if (next === undefined) return undefined;
+      i++;
+      if (next === 's') out += '[\\t\\n\\f\\r ]';
+      else if (next === 'S') out += '[^\\t\\n\\f\\r ]';
+      else if ('bwWdD.()[]{}|?*+^$\\/-'.includes(next)) out += `\\${next}`;
+      else return undefined;
+    } else if (char === '[') {
+      // A class of plain characters only.
+      const end = source.indexOf(']', i + 1);
+      const body = end === -1 ? '' : source.slice(i + 1, end);
+      if (end === -1 || /[\\[^]/.test(body)) return undefined;
+      out += source.slice(i, end + 1);
+      i = end;
+    } else if (char === '.') return undefined;
+    else out += char;
+  }
+  return out;
 }
 
 /**
