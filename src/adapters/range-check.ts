@@ -1,15 +1,15 @@
 // Judges a range of commits the way the local hooks would have judged each one, plus the range
 // rules on the whole: shared by `check --range`, the pre-push hook and the CI gate. The commits
 // come from one streaming `git log` (files, hunks and messages together) and are judged one by one
-// as git writes them. Besides that listing, a constant few: one `git cat-file --batch` for every
-// package.json the range changes (its scripts and "agentpolicy" key, judged after the listing),
-// and, started with the listing and running beside it, `git rev-list` to prove no commit was left
-// out and one `git diff` for the range as a whole.
+// as git writes them. Besides that listing, a constant few, all running beside it: one
+// `git cat-file --batch` given every package.json the range changes as the listing shows them
+// (their scripts and "agentpolicy" key, judged after the listing), `git rev-list` to prove no
+// commit was left out, and one `git diff` for the range as a whole.
 
 import { hasPolicyAt } from '../config/committed.js';
 import { POLICY_FILES } from '../config/places.js';
 import { changeStats, evaluateChange, evaluateMessage, needsHunks } from '../engine/evaluate.js';
-import { collectRange, listRange, type RangeCommit, readBlobs, streamCommits } from '../git/collect.js';
+import { BlobReader, collectRange, listRange, type RangeCommit, streamCommits } from '../git/collect.js';
 import { git, gitAsync, settled } from '../git/exec.js';
 import { locateRepository } from '../git/locate.js';
 import { parseCommitMessage } from '../git/parse-message.js';
@@ -104,10 +104,20 @@ export async function checkCommits(
   const origin = options.origin ?? 'base';
   const { root, env } = options;
   const gitOptions = { cwd: root, ...(env ? { env } : {}) };
+  const collect = {
+    root,
+    hunks: needsHunks(policy) || Boolean(options.dependencyBot),
+    ...(env ? { env } : {}),
+  };
+  // The listing first, the longest of the git processes: its commits are judged (`onCommit`,
+  // below) once what follows has run, as its output comes in.
+  const streaming = settled(streamCommits(revisions, collect, (commit) => onCommit(commit)));
   // Started now, read after the listing: they run while the commits are judged.
   const listed = settled(gitAsync(['rev-list', ...revisions, '--'], gitOptions));
   const known =
     base === undefined ? undefined : settled(listRange(base, head, { root, ...(env ? { env } : {}) }));
+  // Every version of package.json the range holds, read while the listing goes on.
+  const blobs = new BlobReader(collect);
   const location = locateRepository(root, {});
   const isGenerated = location
     ? generatedAt(location, options.attributesAt ?? (origin === 'base' ? base : head))
@@ -194,22 +204,24 @@ export async function checkCommits(
     const manifest = commit.files.find(
       (file) => file.path === 'package.json' || file.oldPath === 'package.json',
     );
-    if (manifest)
-      manifests.push({
+    if (manifest) {
+      const entry = {
         id: commit.id,
         ...(manifest.oldOid ? { old: manifest.oldOid } : {}),
         ...(manifest.newOid && manifest.status !== 'deleted' ? { new: manifest.newOid } : {}),
         adjust,
-      });
+      };
+      for (const oid of [entry.old, entry.new]) if (oid !== undefined) blobs.want(oid);
+      manifests.push(entry);
+    }
   };
 
-  const collect = {
-    root,
-    hunks: needsHunks(policy) || Boolean(options.dependencyBot),
-    ...(env ? { env } : {}),
-  };
-  await streamCommits(revisions, collect, onCommit);
-  findings.push(...manifestFindings(policy, manifests, collect));
+  try {
+    await streaming;
+  } finally {
+    blobs.end();
+  }
+  findings.push(...manifestFindings(policy, manifests, await blobs.read(), collect));
   const order = new Map([...seen].map((oid, index) => [oid, index]));
   findings.sort((a, b) => (order.get(a.commit ?? '') ?? -1) - (order.get(b.commit ?? '') ?? -1));
 
@@ -305,18 +317,15 @@ function adjustment(
 
 /**
  * package.json's scripts (protected-paths) and its "agentpolicy" key (policy-changed) for each
- * commit that changes it, every version read by one `git cat-file --batch`.
+ * commit that changes it, every version read by one `git cat-file --batch` (`blobs`).
  */
 function manifestFindings(
   policy: ResolvedPolicy,
   manifests: { id: string; old?: string; new?: string; adjust: Adjust }[],
+  blobs: Map<string, string>,
   collect: { root: string; env?: NodeJS.ProcessEnv },
 ): Finding[] {
   if (manifests.length === 0) return [];
-  const blobs = readBlobs(
-    manifests.flatMap((m) => [m.old, m.new].filter((oid): oid is string => oid !== undefined)),
-    collect,
-  );
   const protectedPaths = policy.rules['protected-paths'];
   const scriptsOnly: ResolvedPolicy = {
     ...policy,

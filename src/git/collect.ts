@@ -6,7 +6,7 @@
 import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChangedLine, ChangeSet, FileChange } from '../types.js';
-import { git, gitAsync, gitBytes, gitStream } from './exec.js';
+import { git, gitAsync, gitBytes, gitPiped, gitStream, settled } from './exec.js';
 import { parseChanges, readRecords } from './parse-changes.js';
 import { type FileLines, hunkSections, readHunks } from './parse-hunks.js';
 import { CommitSplitter, type LoggedCommit, logFormat, parseLoggedCommit } from './parse-log.js';
@@ -292,17 +292,44 @@ export async function listRange(base: string, head: string, options: CollectOpti
 
 /**
  * The contents of many blobs from one `git cat-file --batch` (replace refs ignored: what the commits
- * really hold). Output per id: "<oid> blob <size>\n<size bytes>\n", or "<id> missing\n".
+ * really hold), started at the first id and given each id as it becomes known (a range's listing,
+ * say), so git reads them while other work goes on. `read` gives the contents once git is done.
  */
-export function readBlobs(oids: string[], options: CollectOptions): Map<string, string> {
+export class BlobReader {
+  private input: import('node:stream').Writable | undefined;
+  private output: Promise<Buffer> | undefined;
+  private readonly asked = new Set<string>();
+
+  constructor(private readonly options: CollectOptions) {}
+
+  want(oid: string): void {
+    if (this.asked.has(oid)) return;
+    this.asked.add(oid);
+    if (!this.input) {
+      const started = gitPiped(['--no-replace-objects', 'cat-file', '--batch'], {
+        cwd: this.options.root,
+        ...(this.options.env ? { env: this.options.env } : {}),
+      });
+      this.input = started.input;
+      this.output = settled(started.output);
+    }
+    this.input.write(`${oid}\n`);
+  }
+
+  /** No more ids: git answers the ones it has and ends. */
+  end(): void {
+    this.input?.end();
+  }
+
+  async read(): Promise<Map<string, string>> {
+    this.end();
+    return this.output ? parseBatch(await this.output) : new Map();
+  }
+}
+
+/** `cat-file --batch` output, per id: "<oid> blob <size>\n<size bytes>\n", or "<id> missing\n". */
+function parseBatch(out: Buffer): Map<string, string> {
   const blobs = new Map<string, string>();
-  const wanted = [...new Set(oids)];
-  if (wanted.length === 0) return blobs;
-  const out = gitBytes(['--no-replace-objects', 'cat-file', '--batch'], {
-    cwd: options.root,
-    input: `${wanted.join('\n')}\n`,
-    ...(options.env ? { env: options.env } : {}),
-  }).stdout;
   let pos = 0;
   while (pos < out.length) {
     const newline = out.indexOf(10, pos);

@@ -131,6 +131,49 @@ export function gitStream(
   });
 }
 
+/**
+ * Runs git with its input open for writing as the caller learns what to ask (`cat-file --batch`):
+ * its stdout as bytes once the input is ended and git has finished.
+ */
+export function gitPiped(
+  args: readonly string[],
+  options: Omit<GitOptions, 'input' | 'okStatus'>,
+): { input: import('node:stream').Writable; output: Promise<Buffer> } {
+  const child = childProcess().spawn('git', [...GIT_FLAGS, ...args], {
+    cwd: options.cwd,
+    env: gitEnv(options.env ?? process.env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+    windowsHide: true,
+  });
+  const output = new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let stderr = '';
+    let failure: unknown;
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (text: string) => {
+      if (stderr.length < 65536) stderr += text;
+    });
+    // git gone early (EPIPE on our writes): the exit status or the spawn error says why.
+    child.stdin.on('error', () => {});
+    child.on('error', (error) => {
+      const code = (error as NodeJS.ErrnoException).code;
+      failure ??= new GitError(
+        args,
+        null,
+        code === 'ENOENT' ? 'git is not installed or not on PATH' : String(error),
+        { cause: error },
+      );
+    });
+    child.on('close', (status) => {
+      if (failure) reject(failure);
+      else if (status !== 0) reject(new GitError(args, status, stderr));
+      else resolve(Buffer.concat(chunks));
+    });
+  });
+  return { input: child.stdin, output };
+}
+
 /** Runs git without waiting for it: its stdout as text once it ends (for work that can overlap). */
 export async function gitAsync(
   args: readonly string[],
