@@ -164,6 +164,12 @@ export interface FileChange {
   /** Present when a content rule asked for hunks. */
   addedLines?: ChangedLine[];
   removedLines?: ChangedLine[];
+  /**
+   * The text of the file's hunks as the patch holds them (every added and removed line is part of
+   * it), when the lines come from one: a rule that needs a literal no part holds skips the lines.
+   * Not enumerable.
+   */
+  readonly patchText?: string;
 }
 
 export interface ChangeSet {

@@ -87,12 +87,16 @@ export function hasHead(options: CollectOptions): boolean {
 
 /**
  * Gives each file its added and removed lines, read from the patch when first asked for: a rule
- * reads the lines of the files it judges (test files, say), and the rest are never built.
+ * reads the lines of the files it judges (test files, say), and the rest are never built. Each
+ * file's `patchText` lets a rule see first whether the lines can hold what it looks for.
  */
 function withHunks(files: FileChange[], patch: string): FileChange[] {
   const sections = hunkSections(patch);
   for (const file of files) {
     const own = sections.get(file.path) ?? [];
+    // Slices of the patch: V8 shares its characters rather than copying them.
+    const text = own.map(([start, end]) => patch.slice(start, end)).join('');
+    Object.defineProperty(file, 'patchText', { value: text, enumerable: false, configurable: true });
     const read = (into: Partial<FileLines>) => {
       for (const [start, end] of own) readHunks(patch, start, end, into);
     };

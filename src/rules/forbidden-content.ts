@@ -2,15 +2,17 @@ import * as v from 'valibot';
 import type { ChangeSet } from '../types.js';
 import { changedFile } from './examples.js';
 import { matchesAny, regexp, regexSource } from './match.js';
-import { regexProblem } from './regex.js';
+import { literalTest, regexProblem } from './regex.js';
 import type { CheckChange, RuleMeta } from './rule.js';
 
 export const checkChange: CheckChange<Options> = (change, options) => {
   const reports = [];
   for (const rule of options.patterns) {
     const pattern = regexp(rule.pattern, rule.flags);
+    const may = pattern.literals ? literalTest(pattern.literals) : undefined;
     for (const file of change.files) {
       if (rule.files && !matchesAny(file.path, rule.files)) continue;
+      if (may && file.patchText !== undefined && !may(file.patchText)) continue;
       for (const added of file.addedLines ?? []) {
         if (pattern.test(added.text))
           reports.push({ message: rule.message, file: file.path, line: added.line });

@@ -159,6 +159,22 @@ export function anyRegexp(sources: readonly string[]): (text: string) => boolean
   return found;
 }
 
+const gates = new Map<string, ((text: string) => boolean) | undefined>();
+
+/**
+ * A test that is false only when none of the patterns can match anywhere in `text` (it lacks
+ * every literal they require); undefined when a pattern requires none. Asked of a file's whole
+ * patch text, it spares building the lines of a file no pattern can match.
+ */
+export function literalsOfAny(sources: readonly string[]): ((text: string) => boolean) | undefined {
+  const key = sources.join('\0');
+  if (!gates.has(key)) {
+    const each = sources.map((source) => regexp(source));
+    gates.set(key, each.length && each.every((p) => p.literals) ? literalGate(each) : undefined);
+  }
+  return gates.get(key);
+}
+
 const counters = new Map<string, (text: string) => number>();
 
 /**

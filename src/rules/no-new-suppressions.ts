@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import type { ChangeSet } from '../types.js';
 import { changedFile } from './examples.js';
-import { anyRegexp, matchesAny, regexp, regexSource } from './match.js';
+import { anyRegexp, literalsOfAny, matchesAny, regexp, regexSource } from './match.js';
 import { shippedPatterns } from './regex.js';
 import type { CheckChange, RuleMeta } from './rule.js';
 
@@ -35,9 +35,11 @@ export const DEFAULT_SUPPRESSIONS = shippedPatterns([
 export const checkChange: CheckChange<Options> = (change, options) => {
   const patterns = options.patterns.map((source) => regexp(source));
   const any = anyRegexp(options.patterns);
+  const may = literalsOfAny(options.patterns);
   const reports = [];
   for (const file of change.files) {
     if (file.generated || matchesAny(file.path, options.ignore)) continue;
+    if (may && file.patchText !== undefined && !may(file.patchText)) continue;
     for (const added of file.addedLines ?? []) {
       if (!any(added.text)) continue;
       const hit = patterns.find((pattern) => pattern.test(added.text));

@@ -3,7 +3,7 @@ import type { ChangeSet } from '../types.js';
 import { list, trackedFilesOf } from './command-facts.js';
 import { changedFile } from './examples.js';
 import { TEST_FILES } from './globs.js';
-import { anyRegexp, countRegexps, matchesAny, regexp, regexSource } from './match.js';
+import { anyRegexp, countRegexps, literalsOfAny, matchesAny, regexp, regexSource } from './match.js';
 import { shippedPatterns } from './regex.js';
 import type { CheckChange, CheckCommand, RuleMeta } from './rule.js';
 
@@ -42,6 +42,8 @@ export const checkChange: CheckChange<Options> = (change, options) => {
   const assertions = countRegexps(options.assertions);
   const skips = options.skips.map((source) => regexp(source));
   const anySkip = anyRegexp(options.skips);
+  const mayAssert = literalsOfAny(options.assertions);
+  const maySkip = literalsOfAny(options.skips);
   const reports = [];
   for (const file of change.files) {
     if (!matchesAny(file.path, options.tests) && !(file.oldPath && matchesAny(file.oldPath, options.tests)))
@@ -49,6 +51,9 @@ export const checkChange: CheckChange<Options> = (change, options) => {
     if (file.status === 'deleted') {
       reports.push({ message: `The test file ${file.path} is deleted.`, file: file.path });
       continue;
+    }
+    if (mayAssert && maySkip && file.patchText !== undefined) {
+      if (!mayAssert(file.patchText) && !maySkip(file.patchText)) continue;
     }
     for (const added of file.addedLines ?? []) {
       if (anySkip(added.text) && skips.some((pattern) => pattern.test(added.text))) {

@@ -65,6 +65,29 @@ describe('staged change sets', () => {
     }
   });
 
+  it("each file's patch text holds its own changed lines and no other file's, out of sight", () => {
+    const repo = createRepo();
+    repo.write('a.ts', 'const a = 1;\nconst b = 2;\n');
+    repo.write('tab\tname.ts', 'keep\n');
+    repo.git('add', '-A');
+    repo.git('commit', '-q', '-m', 'base');
+    repo.write('a.ts', 'const a = 1;\nconst b = 3; // @ts-ignore\n');
+    repo.write('tab\tname.ts', 'keep\nmore\n');
+    repo.git('add', '-A');
+    const files = byPath(staged(repo));
+    for (const [path, own, other] of [
+      ['a.ts', ['const b = 3; // @ts-ignore', 'const b = 2;'], 'more'],
+      ['tab\tname.ts', ['more'], '@ts-ignore'],
+    ] as const) {
+      const file = files[path]!;
+      const lines = [...(file.addedLines ?? []), ...(file.removedLines ?? [])].map((line) => line.text);
+      expect(lines.sort()).toEqual([...own].sort());
+      for (const line of lines) expect(file.patchText).toContain(line);
+      expect(file.patchText).not.toContain(other);
+      expect(Object.keys(file)).not.toContain('patchText');
+    }
+  });
+
   it('a rename is a rename with its similarity, and counts only its edits', () => {
     const repo = createRepo();
     repo.commit('base', { 'old.txt': `${Array.from({ length: 100 }, (_, i) => `line ${i}`).join('\n')}\n` });
