@@ -116,8 +116,6 @@ export async function checkCommits(
   const listed = settled(gitAsync(['rev-list', ...revisions, '--'], gitOptions));
   const known =
     base === undefined ? undefined : settled(listRange(base, head, { root, ...(env ? { env } : {}) }));
-  // Every version of package.json the range holds, read while the listing goes on.
-  const blobs = new BlobReader(collect);
   const location = locateRepository(root, {});
   const isGenerated = location
     ? generatedAt(location, options.attributesAt ?? (origin === 'base' ? base : head))
@@ -126,6 +124,9 @@ export async function checkCommits(
     options.messages === false
       ? '#'
       : git(['config', '--get', 'core.commentChar'], { cwd: root, okStatus: [1] }).stdout.trim() || '#';
+  // Every version of package.json the range holds, read while the listing goes on (ended below,
+  // whatever happens, so it never outlives the check).
+  const blobs = new BlobReader(collect);
 
   // Which policy files each commit holds, followed through the range from its boundary parents.
   const policyFiles = new Map<string, Set<string>>();

@@ -296,40 +296,53 @@ export async function listRange(base: string, head: string, options: CollectOpti
 
 /**
  * The contents of many blobs from one `git cat-file --batch` (replace refs ignored: what the commits
- * really hold), started at the first id and given each id as it becomes known (a range's listing,
- * say), so git reads them while other work goes on. `read` gives the contents once git is done.
+ * really hold), started before the work that finds the ids (a range's listing, say) and given them
+ * as they become known, a batch at a time, so git reads them while that work goes on. `read` gives
+ * the contents once git is done.
  */
 export class BlobReader {
-  private input: import('node:stream').Writable | undefined;
-  private output: Promise<Buffer> | undefined;
+  private readonly input: import('node:stream').Writable;
+  private readonly output: Promise<Buffer>;
   private readonly asked = new Set<string>();
+  private pending: string[] = [];
 
-  constructor(private readonly options: CollectOptions) {}
+  /** Started early, while this process is small: starting a process costs more as it grows. */
+  constructor(options: CollectOptions) {
+    const started = gitPiped(['--no-replace-objects', 'cat-file', '--batch'], {
+      cwd: options.root,
+      ...(options.env ? { env: options.env } : {}),
+    });
+    this.input = started.input;
+    this.output = settled(started.output);
+  }
 
   want(oid: string): void {
     if (this.asked.has(oid)) return;
     this.asked.add(oid);
-    if (!this.input) {
-      const started = gitPiped(['--no-replace-objects', 'cat-file', '--batch'], {
-        cwd: this.options.root,
-        ...(this.options.env ? { env: this.options.env } : {}),
-      });
-      this.input = started.input;
-      this.output = settled(started.output);
-    }
-    this.input.write(`${oid}\n`);
+    this.pending.push(oid);
+    if (this.pending.length >= BLOB_BATCH) this.flush();
+  }
+
+  private flush(): void {
+    if (this.pending.length) this.input.write(`${this.pending.join('\n')}\n`);
+    this.pending = [];
   }
 
   /** No more ids: git answers the ones it has and ends. */
   end(): void {
-    this.input?.end();
+    if (this.input.writableEnded) return;
+    this.flush();
+    this.input.end();
   }
 
   async read(): Promise<Map<string, string>> {
     this.end();
-    return this.output ? parseBatch(await this.output) : new Map();
+    return parseBatch(await this.output);
   }
 }
+
+/** Ids written to `cat-file --batch` at a time: each write wakes git, which costs. */
+const BLOB_BATCH = 64;
 
 /** `cat-file --batch` output, per id: "<oid> blob <size>\n<size bytes>\n", or "<id> missing\n". */
 function parseBatch(out: Buffer): Map<string, string> {
