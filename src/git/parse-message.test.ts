@@ -44,6 +44,16 @@ describe('parseCommitMessage', () => {
     ['fixup', 'fixup! Add x\n', '#', 'fixup! Add x', 'fixup'],
     ['squash', 'squash! Add x\n', '#', 'squash! Add x', 'squash'],
     ['amend', 'amend! Add x\n', '#', 'amend! Add x', 'amend'],
+    ['blank lines at both ends only', '\n\nAdd x\n\nWhy: y\n\n', '#', 'Add x\n\nWhy: y', 'normal'],
+    [
+      'a # inside a line stays',
+      'Fix #12 and #13\n\nSee #14.\n',
+      '#',
+      'Fix #12 and #13\n\nSee #14.',
+      'normal',
+    ],
+    ['Unicode space at a line end', 'Add x\u00a0\n\nWhy\u3000\n', '#', 'Add x\n\nWhy', 'normal'],
+    ['a comment char of two characters', 'Add x\n;; note\n', ';;', 'Add x', 'normal'],
   ])('%s', (_name, raw, commentChar, text, kind) => {
     expect(parseCommitMessage(raw, commentChar)).toEqual({ text, kind });
   });

@@ -13,6 +13,11 @@ const SCISSORS = '------------------------ >8 ------------------------';
  * "Please enter the commit message" line gives it away.
  */
 export function parseCommitMessage(raw: string, commentChar = '#', merging = false): CommitMessage {
+  if (commentChar !== 'auto' && commentChar !== '' && isClean(raw, commentChar)) {
+    // Nothing to strip but blank lines at both ends (the usual committed message).
+    const text = raw.replace(/^\n+|\n+$/g, '');
+    return { text, kind: kindOf(text, merging) };
+  }
   const lines = raw.replace(/\r\n/g, '\n').split('\n');
   const char = commentChar === 'auto' ? (detectCommentChar(lines) ?? '#') : commentChar;
   const scissors = lines.findIndex(
@@ -24,6 +29,16 @@ export function parseCommitMessage(raw: string, commentChar = '#', merging = fal
   const text = kept.join('\n').replace(/^\n+|\n+$/g, '');
   return { text, kind: kindOf(text, merging) };
 }
+
+/** No CR, no line starting with `char`, no white space at a line's end: lines stay as they are. */
+function isClean(raw: string, char: string): boolean {
+  return (
+    !raw.includes('\r') && !raw.startsWith(char) && !raw.includes(`\n${char}`) && !TRAILING_SPACE.test(raw)
+  );
+}
+
+/** White space (other than the newline itself) before a line's end. */
+const TRAILING_SPACE = /[^\S\n]\n|[^\S\n]$/;
 
 function detectCommentChar(lines: string[]): string | undefined {
   const template = lines.find((line) => /^\S ?Please enter the commit message/.test(line));

@@ -74,6 +74,18 @@ function forbidden(word: string): RegExp {
   return found;
 }
 
+const loweredLists = new WeakMap<readonly string[], [string, string | undefined][]>();
+
+/** Each word with its lower case when it is ASCII (a range asks it of every commit). */
+function lowered(list: readonly string[]): [string, string | undefined][] {
+  let found = loweredLists.get(list);
+  if (!found) {
+    found = list.map((word) => [word, ASCII.test(word) ? word.toLowerCase() : undefined]);
+    loweredLists.set(list, found);
+  }
+  return found;
+}
+
 export const checkMessage: CheckMessage<Options> = (message, options) => {
   if (message.kind === 'merge' && options.ignoreMerge) return [];
   if (message.kind === 'revert' && options.ignoreRevert) return [];
@@ -102,14 +114,14 @@ export const checkMessage: CheckMessage<Options> = (message, options) => {
   // An ASCII subject holds an ASCII word in any case only if its lower case does (Unicode case
   // folding, which the expression uses, can match `ſ` for `s`: other subjects ask it).
   const lower = ASCII.test(subject) ? subject.toLowerCase() : undefined;
-  for (const word of options.forbid) {
-    if (lower !== undefined && ASCII.test(word) && !lower.includes(word.toLowerCase())) continue;
+  for (const [word, asciiLower] of lowered(options.forbid)) {
+    if (lower !== undefined && asciiLower !== undefined && !lower.includes(asciiLower)) continue;
     if (forbidden(word).test(subject)) {
       reports.push({ message: `The subject says "${word}", which tells a reviewer nothing.` });
     }
   }
   if (options.conventional !== false) reports.push(...checkConventional(subject, options.conventional));
-  const trailers = trailersOf(text);
+  const trailers = options.trailers.length ? trailersOf(text) : new Map<string, string>();
   for (const trailer of options.trailers) {
     if (!trailers.has(trailer.toLowerCase()))
       reports.push({ message: `The trailer "${trailer}:" is required.` });
