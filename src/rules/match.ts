@@ -131,7 +131,37 @@ export const regexSource = v.pipe(
   }),
 );
 
-const unions = new Map<string, (text: string) => boolean>();
+/** Values built once per list of pattern sources. */
+interface ListCache<T> {
+  byList: WeakMap<readonly string[], T>;
+  byKey: Map<string, T>;
+}
+
+function listCache<T>(): ListCache<T> {
+  return { byList: new WeakMap(), byKey: new Map() };
+}
+
+/**
+ * The value for `sources`, built once: found by the list itself first (a policy's options, which a
+ * range asks for once per commit), then by its contents.
+ */
+function perList<T>(cache: ListCache<T>, sources: readonly string[], build: () => T): T {
+  if (cache.byList.has(sources)) return cache.byList.get(sources) as T;
+  const key = sources.join('\0');
+  if (!cache.byKey.has(key)) cache.byKey.set(key, build());
+  const found = cache.byKey.get(key) as T;
+  cache.byList.set(sources, found);
+  return found;
+}
+
+const compiledLists = listCache<Matcher[]>();
+
+/** The patterns of a list, compiled once. */
+export function regexps(sources: readonly string[]): Matcher[] {
+  return perList(compiledLists, sources, () => sources.map((source) => regexp(source)));
+}
+
+const unions = listCache<(text: string) => boolean>();
 
 /** One test for "holds a required literal of one of these patterns"; always true when one has none. */
 function literalGate(patterns: readonly Matcher[]): (text: string) => boolean {
@@ -146,20 +176,16 @@ function literalGate(patterns: readonly Matcher[]): (text: string) => boolean {
  * the others run together as one union on the engine.
  */
 export function anyRegexp(sources: readonly string[]): (text: string) => boolean {
-  const key = sources.join('\0');
-  let found = unions.get(key);
-  if (!found) {
-    const each = sources.map((source) => regexp(source));
+  return perList(unions, sources, () => {
+    const each = regexps(sources);
     const filtered = each.filter((pattern) => pattern.literals);
     const gate = filtered.length ? literalGate(filtered) : () => false;
     const rest = union(each.filter((pattern) => !pattern.literals).map((pattern) => pattern.source));
-    found = (text) => (gate(text) && filtered.some((pattern) => pattern.test(text))) || rest(text);
-    unions.set(key, found);
-  }
-  return found;
+    return (text) => (gate(text) && filtered.some((pattern) => pattern.test(text))) || rest(text);
+  });
 }
 
-const gates = new Map<string, ((text: string) => boolean) | undefined>();
+const gates = listCache<((text: string) => boolean) | undefined>();
 
 /**
  * A test that is false only when none of the patterns can match anywhere in `text` (it lacks
@@ -167,35 +193,29 @@ const gates = new Map<string, ((text: string) => boolean) | undefined>();
  * patch text, it spares building the lines of a file no pattern can match.
  */
 export function literalsOfAny(sources: readonly string[]): ((text: string) => boolean) | undefined {
-  const key = sources.join('\0');
-  if (!gates.has(key)) {
-    const each = sources.map((source) => regexp(source));
-    gates.set(key, each.length && each.every((p) => p.literals) ? literalGate(each) : undefined);
-  }
-  return gates.get(key);
+  return perList(gates, sources, () => {
+    const each = regexps(sources);
+    return each.length && each.every((pattern) => pattern.literals) ? literalGate(each) : undefined;
+  });
 }
 
-const counters = new Map<string, (text: string) => number>();
+const counters = listCache<(text: string) => number>();
 
 /**
  * How many times the patterns match `text` together (each counted on its own, without overlaps),
  * the answer remembered per line: assertion counts are asked of every changed line of a test file.
  */
 export function countRegexps(sources: readonly string[]): (text: string) => number {
-  const key = sources.join('\0');
-  let found = counters.get(key);
-  if (!found) {
-    const each = sources.map((source) => regexp(source));
+  return perList(counters, sources, () => {
+    const each = regexps(sources);
     const gate = literalGate(each);
     const count = remembered((text) => {
       let total = 0;
       for (const pattern of each) total += pattern.count(text);
       return total;
     });
-    found = (text) => (gate(text) ? count(text) : 0);
-    counters.set(key, found);
-  }
-  return found;
+    return (text) => (gate(text) ? count(text) : 0);
+  });
 }
 
 /** One pass of the engine for several patterns; one at a time when they cannot be joined. */

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import type { ChangeSet } from '../types.js';
 import { changedFile } from './examples.js';
-import { anyRegexp, literalsOfAny, matchesAny, regexp, regexSource } from './match.js';
+import { anyRegexp, literalsOfAny, matchesAny, regexps, regexSource } from './match.js';
 import { shippedPatterns } from './regex.js';
 import type { CheckChange, RuleMeta } from './rule.js';
 
@@ -33,7 +33,7 @@ export const DEFAULT_SUPPRESSIONS = shippedPatterns([
 ]);
 
 export const checkChange: CheckChange<Options> = (change, options) => {
-  const patterns = options.patterns.map((source) => regexp(source));
+  const patterns = regexps(options.patterns);
   const any = anyRegexp(options.patterns);
   const may = literalsOfAny(options.patterns);
   const reports = [];

@@ -3,7 +3,7 @@ import type { ChangeSet } from '../types.js';
 import { list, trackedFilesOf } from './command-facts.js';
 import { changedFile } from './examples.js';
 import { TEST_FILES } from './globs.js';
-import { anyRegexp, countRegexps, literalsOfAny, matchesAny, regexp, regexSource } from './match.js';
+import { anyRegexp, countRegexps, literalsOfAny, matchesAny, regexps, regexSource } from './match.js';
 import { shippedPatterns } from './regex.js';
 import type { CheckChange, CheckCommand, RuleMeta } from './rule.js';
 
@@ -40,7 +40,7 @@ function countMatches(lines: { text: string }[], count: (text: string) => number
 
 export const checkChange: CheckChange<Options> = (change, options) => {
   const assertions = countRegexps(options.assertions);
-  const skips = options.skips.map((source) => regexp(source));
+  const skips = regexps(options.skips);
   const anySkip = anyRegexp(options.skips);
   const mayAssert = literalsOfAny(options.assertions);
   const maySkip = literalsOfAny(options.skips);
