@@ -125,7 +125,7 @@ export async function checkCommits(
       ? '#'
       : git(['config', '--get', 'core.commentChar'], { cwd: root, okStatus: [1] }).stdout.trim() || '#';
   // Every version of package.json the range holds, read while the listing goes on (ended below,
-  // whatever happens, so it never outlives the check).
+  // whatever happens, so git never outlives the check).
   const blobs = new BlobReader(collect);
 
   // Which policy files each commit holds, followed through the range from its boundary parents.

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { ChangedLine, ChangeSet, FileChange } from '../types.js';
 import { git, gitAsync, gitBytes, gitPiped, gitStream, settled } from './exec.js';
 import { parseChanges, readRecords } from './parse-changes.js';
-import { type FileLines, hunkSections, readHunks } from './parse-hunks.js';
+import { hunkSections, readHunks } from './parse-hunks.js';
 import { CommitSplitter, type LoggedCommit, logFormat, parseLoggedCommit } from './parse-log.js';
 
 /**
@@ -93,46 +93,57 @@ export function hasHead(options: CollectOptions): boolean {
 function withHunks(files: FileChange[], patch: string): FileChange[] {
   const sections = hunkSections(patch);
   for (const file of files) {
-    const own = sections.get(file.path) ?? [];
-    // Slices of the patch: V8 shares its characters rather than copying them.
-    const text = own.map(([start, end]) => patch.slice(start, end)).join('');
-    Object.defineProperty(file, 'patchText', { value: text, enumerable: false, configurable: true });
-    const read = (into: Partial<FileLines>) => {
-      for (const [start, end] of own) readHunks(patch, start, end, into);
-    };
-    lazyProperty(file, 'addedLines', () => {
-      const addedLines: ChangedLine[] = [];
-      read({ addedLines });
-      return addedLines;
-    });
-    lazyProperty(file, 'removedLines', () => {
-      const removedLines: ChangedLine[] = [];
-      read({ removedLines });
-      return removedLines;
-    });
+    hunksOf.set(file, { patch, sections: sections.get(file.path) ?? [] });
+    Object.defineProperties(file, LAZY_LINES);
   }
   return files;
 }
 
+/** Where a file's hunks are in its patch. */
+const hunksOf = new WeakMap<FileChange, { patch: string; sections: [number, number][] }>();
+
+function readLines(file: FileChange, key: 'addedLines' | 'removedLines'): ChangedLine[] {
+  const lines: ChangedLine[] = [];
+  const { patch, sections } = hunksOf.get(file)!;
+  const into = key === 'addedLines' ? { addedLines: lines } : { removedLines: lines };
+  for (const [start, end] of sections) readHunks(patch, start, end, into);
+  return lines;
+}
+
 /** A property computed on first read; a later write replaces it like any property. */
-function lazyProperty<K extends 'addedLines' | 'removedLines'>(
-  file: FileChange,
-  key: K,
-  compute: () => NonNullable<FileChange[K]>,
-): void {
-  const define = (value: FileChange[K]) =>
+function lazyLines(key: 'addedLines' | 'removedLines'): PropertyDescriptor {
+  const define = (file: FileChange, value: unknown) =>
     Object.defineProperty(file, key, { value, writable: true, enumerable: true, configurable: true });
-  Object.defineProperty(file, key, {
-    get() {
-      const value = compute();
-      define(value);
+  // The same accessors for every file (the file is `this`): one definition costs little.
+  return {
+    get(this: FileChange) {
+      const value = readLines(this, key);
+      define(this, value);
       return value;
     },
-    set: define,
+    set(this: FileChange, value: unknown) {
+      define(this, value);
+    },
     enumerable: true,
     configurable: true,
-  });
+  };
 }
+
+const LAZY_LINES: PropertyDescriptorMap = {
+  addedLines: lazyLines('addedLines'),
+  removedLines: lazyLines('removedLines'),
+  patchText: {
+    get(this: FileChange) {
+      const { patch, sections } = hunksOf.get(this)!;
+      // Slices of the patch: V8 shares its characters rather than copying them.
+      return sections.length === 1
+        ? patch.slice(sections[0]![0], sections[0]![1])
+        : sections.map(([start, end]) => patch.slice(start, end)).join('');
+    },
+    enumerable: false,
+    configurable: true,
+  },
+};
 
 /** What `git commit` would commit now: the index (or GIT_INDEX_FILE) against HEAD. */
 export function collectStaged(options: CollectOptions): ChangeSet {
@@ -296,48 +307,48 @@ export async function listRange(base: string, head: string, options: CollectOpti
 
 /**
  * The contents of many blobs from one `git cat-file --batch` (replace refs ignored: what the commits
- * really hold), started before the work that finds the ids (a range's listing, say) and given them
- * as they become known, a batch at a time, so git reads them while that work goes on. `read` gives
- * the contents once git is done.
+ * really hold), started at the first id and given the ids as they become known (a range's
+ * listing, say), a batch at a time, so git reads them while that work goes on. `read` gives the
+ * contents once git is done.
  */
 export class BlobReader {
-  private readonly input: import('node:stream').Writable;
-  private readonly output: Promise<Buffer>;
+  private input: import('node:stream').Writable | undefined;
+  private output: Promise<Buffer> | undefined;
   private readonly asked = new Set<string>();
   private pending: string[] = [];
 
-  /** Started early, while this process is small: starting a process costs more as it grows. */
-  constructor(options: CollectOptions) {
-    const started = gitPiped(['--no-replace-objects', 'cat-file', '--batch'], {
-      cwd: options.root,
-      ...(options.env ? { env: options.env } : {}),
-    });
-    this.input = started.input;
-    this.output = settled(started.output);
-  }
+  constructor(private readonly options: CollectOptions) {}
 
   want(oid: string): void {
     if (this.asked.has(oid)) return;
     this.asked.add(oid);
     this.pending.push(oid);
+    if (!this.input) {
+      const started = gitPiped(['--no-replace-objects', 'cat-file', '--batch'], {
+        cwd: this.options.root,
+        ...(this.options.env ? { env: this.options.env } : {}),
+      });
+      this.input = started.input;
+      this.output = settled(started.output);
+    }
     if (this.pending.length >= BLOB_BATCH) this.flush();
   }
 
   private flush(): void {
-    if (this.pending.length) this.input.write(`${this.pending.join('\n')}\n`);
+    if (this.pending.length) this.input?.write(`${this.pending.join('\n')}\n`);
     this.pending = [];
   }
 
   /** No more ids: git answers the ones it has and ends. */
   end(): void {
-    if (this.input.writableEnded) return;
+    if (!this.input || this.input.writableEnded) return;
     this.flush();
     this.input.end();
   }
 
   async read(): Promise<Map<string, string>> {
     this.end();
-    return parseBatch(await this.output);
+    return this.output ? parseBatch(await this.output) : new Map();
   }
 }
 
