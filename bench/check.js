@@ -5,7 +5,7 @@
 // new files. Run: npm run build && node bench/check.js   (BENCH_RUNS; BENCH_SCENARIO=A or B for one)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median, ms, printTable, timeAlternating } from './lib.js';
@@ -100,11 +100,12 @@ for (const scenario of scenarios.filter(
         expectStatus: 0,
       },
     ];
+    const loadBefore = loadavg()[0];
     const times = timeAlternating(commands, { runs, warmup: 2 });
     const floor = median(times[commands[0].name]) + median(times[commands[1].name]);
     const check = median(times[commands[2].name]);
     const ratio = check / floor;
-    console.log(scenario.name);
+    console.log(`${scenario.name} (load ${loadBefore.toFixed(1)} to ${loadavg()[0].toFixed(1)})`);
     printTable([
       ['command', 'median', 'min'],
       ...commands.map((command) => [

@@ -7,7 +7,7 @@
 // Run: npm run build && node bench/ci.js   (BENCH_REPO, BENCH_COMMITS, BENCH_RUNS)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median, ms, printTable, timeAlternating } from './lib.js';
@@ -117,11 +117,12 @@ try {
   if (check.status !== 0 && check.status !== 1) throw new Error(`agentpolicy ci failed:\n${check.stderr}`);
   const result = JSON.parse(check.stdout);
   const processes = countGitProcesses(gate, env);
+  const loadBefore = loadavg()[0];
   const times = timeAlternating(commands, { runs, warmup: 1 });
   const at = (name) => median(times[name]);
   const gateTime = at('agentpolicy ci (strict)');
   console.log(
-    `the CI gate under strict on ${source}, ${runs} runs, Node ${process.versions.node}, ${process.platform} ${process.arch}\n`,
+    `the CI gate under strict on ${source}, ${runs} runs, Node ${process.versions.node}, ${process.platform} ${process.arch}, load ${loadBefore.toFixed(1)} to ${loadavg()[0].toFixed(1)}\n`,
   );
   printTable([
     ['command', 'median', 'min'],
