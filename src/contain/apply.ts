@@ -20,6 +20,7 @@ import {
   rmSync,
   unlinkSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { LayerEntry } from './backend.js';
@@ -175,16 +176,19 @@ function undoStep(step: Step): void {
   }
 }
 
+/**
+ * Writes a file and makes it and its name durable. Written in place (no temporary file and rename):
+ * a journal cut short by a crash does not parse, and the steps start only once it is on disk, so
+ * one that does not parse was never acted on (recoverJournals drops it).
+ */
 function writeDurably(path: string, text: string): void {
-  const temporary = `${path}.tmp`;
-  writeFileSync(temporary, text);
-  const fd = openSync(temporary, 'r');
+  const fd = openSync(path, 'wx');
   try {
+    writeSync(fd, text);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
-  renameSync(temporary, path);
   syncFolder(dirname(path));
 }
 
@@ -211,9 +215,13 @@ function registration(registry: string, journalPath: string): string {
   return join(registry, createHash('sha256').update(journalPath).digest('hex'));
 }
 
+/**
+ * A journal is done: removed, then its registration. Not synced: should a crash lose the removal,
+ * the journal runs again, and running a finished journal changes nothing (each of its steps is
+ * found done, or the first one not found done cannot be redone and is undone).
+ */
 function finished(journalPath: string, registry: string | undefined): void {
   unlinkSync(journalPath);
-  syncFolder(dirname(journalPath));
   if (registry) rmSync(registration(registry, journalPath), { force: true });
 }
 
@@ -245,8 +253,11 @@ export function runJournal(journalPath: string, steps: Step[], registry?: string
 /** Applies the steps: registration and journal first, then the renames. */
 export function applySteps(journalPath: string, steps: Step[], registry?: string): void {
   if (registry) {
+    // What registers a journal is its name in the registry (the content only says whose it is):
+    // the folder is synced, the file is not.
     mkdirSync(registry, { recursive: true, mode: 0o700 });
-    writeDurably(registration(registry, journalPath), journalPath);
+    writeFileSync(registration(registry, journalPath), journalPath);
+    syncFolder(registry);
   }
   const journal: Journal = { version: 1, steps };
   writeDurably(journalPath, JSON.stringify(journal));
@@ -276,7 +287,7 @@ export function recoverJournals(homes: string[], alive: (pid: number) => boolean
       try {
         journal = JSON.parse(readFileSync(path, 'utf8')) as Journal;
       } catch {
-        // Never written whole (the rename makes it appear only when complete): nothing was applied.
+        // Cut short: the steps start only once the journal is on disk, so none was done.
         finished(path, registry);
         continue;
       }

@@ -1,5 +1,6 @@
 // Applying a layer all or nothing: the journal finishes after a crash, undoes on a failure, and
 // refuses paths something else changed while the command ran.
+import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -122,6 +123,24 @@ describe('applying a layer', () => {
     // A registered apply runs, and leaves neither journal nor registration behind.
     rmSync(journal);
     applySteps(journal, planApply(layers, Date.now() + 1000), registry);
+    expect(tree(root)).toEqual(AFTER);
+    expect(readdirSync(registry)).toEqual([]);
+  });
+
+  it.each([
+    ['with the trash still there', false],
+    ['with the trash already removed', true],
+  ])('changes nothing when a finished journal runs again (its removal lost to a crash), %s', (_, emptied) => {
+    const { root, layers, journal, run } = fixture();
+    const registry = join(run, '..', '..', 'journals');
+    const steps = planApply(layers, Date.now() + 1000);
+    applySteps(journal, steps, registry);
+    expect(tree(root)).toEqual(AFTER);
+    if (emptied) rmSync(join(run, 'trash'), { recursive: true, force: true });
+    // The journal and its registration (named by the hash of the journal's path), as a crash left them.
+    writeFileSync(journal, JSON.stringify({ version: 1, steps }));
+    writeFileSync(join(registry, createHash('sha256').update(journal).digest('hex')), journal);
+    expect(recoverJournals([join(run, '..')], () => false, registry)).toBe(1);
     expect(tree(root)).toEqual(AFTER);
     expect(readdirSync(registry)).toEqual([]);
   });
