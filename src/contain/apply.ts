@@ -264,6 +264,27 @@ export function applySteps(journalPath: string, steps: Step[], registry?: string
   runJournal(journalPath, steps, registry);
 }
 
+/** Run folders of dead runs that hold a journal, in these homes. */
+function deadJournals(home: string, alive: (pid: number) => boolean): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(home);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((name) => {
+      const owner = /^run-(\d+)-/.exec(name);
+      return owner !== null && !alive(Number(owner[1])) && existsSync(join(home, name, 'journal.json'));
+    })
+    .map((name) => join(home, name));
+}
+
+/** Whether any run that died left a journal here: without one, nothing to recover, and no lock to take. */
+export function hasDeadJournals(homes: string[], alive: (pid: number) => boolean): boolean {
+  return homes.some((home) => deadJournals(home, alive).length > 0);
+}
+
 /**
  * Finishes (or undoes) journals left by runs that died while applying (a live run's journal is
  * its own business). With a registry, only the journals it names. Returns how many.
@@ -271,17 +292,8 @@ export function applySteps(journalPath: string, steps: Step[], registry?: string
 export function recoverJournals(homes: string[], alive: (pid: number) => boolean, registry?: string): number {
   let recovered = 0;
   for (const home of homes) {
-    let names: string[];
-    try {
-      names = readdirSync(home);
-    } catch {
-      continue;
-    }
-    for (const name of names) {
-      const owner = /^run-(\d+)-/.exec(name);
-      if (!owner || alive(Number(owner[1]))) continue;
-      const path = join(home, name, 'journal.json');
-      if (!existsSync(path)) continue;
+    for (const run of deadJournals(home, alive)) {
+      const path = join(run, 'journal.json');
       if (registry && !existsSync(registration(registry, path))) continue;
       let journal: Journal;
       try {
@@ -296,7 +308,7 @@ export function recoverJournals(homes: string[], alive: (pid: number) => boolean
       } catch {
         // Undone: the tree is as before that run.
       }
-      rmSync(join(home, name), { recursive: true, force: true });
+      rmSync(run, { recursive: true, force: true });
       recovered++;
     }
   }

@@ -19,7 +19,14 @@ import { git } from '../git/exec.js';
 import { locateRepository } from '../git/locate.js';
 import { containDeniedText, containFailedText } from '../messages.js';
 import type { Decision } from '../types.js';
-import { ApplyConflict, applySteps, planApply, recoverJournals, type Step } from './apply.js';
+import {
+  ApplyConflict,
+  applySteps,
+  hasDeadJournals,
+  planApply,
+  recoverJournals,
+  type Step,
+} from './apply.js';
 import type { Backend, HeldRun, LayerPlace, SignalRelay } from './backend.js';
 import { type Effects, type Project, readEffects } from './effects.js';
 import { judgeEffects } from './judge.js';
@@ -329,7 +336,8 @@ export function finishInterrupted(context: GuardContext): number {
 
 /** Journals of runs that died while applying, finished under the apply lock. */
 function finishJournals(homes: string[], env: NodeJS.ProcessEnv): number {
-  if (homes.length === 0) return 0;
+  // A journal is left only by a run that died applying: the lock is taken only when one is there.
+  if (!hasDeadJournals(homes, isAlive)) return 0;
   const unlock = lockApply(homes.at(-1)!);
   try {
     return recoverJournals(homes, isAlive, journalRegistry(env, homes));
