@@ -46,6 +46,8 @@ export function syscallNumbers(arch: string): [number, number, number] | undefin
  * h <hidden dir>, c <cwd>), then the command. Flags: CLONE_NEWUSER 0x10000000, CLONE_NEWNS 0x20000,
  * CLONE_NEWPID 0x20000000; MS_RDONLY 1, MS_REMOUNT 32, MS_BIND 4096, MS_REC 16384, MS_PRIVATE
  * 1<<18; PR_SET_PDEATHSIG 1; F_SETFD 2, FD_CLOEXEC 1 (no modules: each costs a file read at start).
+ * Neither process keeps the wrapper's standard streams once the command has ended, so whoever reads
+ * them sees their end when the wrapper exits, not when the namespaces have been torn down.
  */
 const PERL = `
 my ($unshare, $mount, $prctl) = splice(@ARGV, 0, 3);
@@ -77,7 +79,7 @@ put('/proc/self/gid_map', "0 $gid 1") or fail('namespace');
 $SIG{$_} = 'IGNORE' for qw(INT QUIT TERM HUP);
 my $init = fork();
 fail('namespace') unless defined $init;
-if ($init) { waitpid($init, 0); exit($? >> 8) }
+if ($init) { close(STDIN); close(STDOUT); close(STDERR); waitpid($init, 0); exit($? >> 8) }
 syscall($prctl, 1, 9, 0, 0, 0);
 open(my $stat, '<', '/proc/self/stat') or fail('proc');
 my ($host) = split(' ', scalar <$stat>);
@@ -111,6 +113,7 @@ while ((my $pid = waitpid(-1, 0)) > 0) {
 }
 kill('KILL', -1);
 1 while waitpid(-1, 0) > 0;
+close(STDIN); close(STDOUT); close(STDERR);
 say_("done $status");
 sysread($control, my $end, 1);
 exit 0;

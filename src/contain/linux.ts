@@ -144,6 +144,8 @@ export function linuxBackend(launcher: 'perl' | 'sh' = 'perl'): Backend {
         perl && numbers
           ? perlLaunch(perl, numbers, spec, readOnly, pinned)
           : shellLaunch(which('setpriv', spec.env), spec, readOnly, pinned, ids);
+      // The perl launcher lets go of the wrapper's streams when the command has ended (launch.ts).
+      const detaches = argv[0] === perl;
       return new Promise<HeldRun>((resolve, reject) => {
         const child = spawn(argv[0]!, argv.slice(1), {
           cwd: spec.cwd,
@@ -158,7 +160,15 @@ export function linuxBackend(launcher: 'perl' | 'sh' = 'perl'): Backend {
         const release = async () => {
           stop();
           (child.stdio[3] as NodeJS.WritableStream | null)?.end();
-          await exited;
+          if (!detaches) {
+            await exited;
+            return;
+          }
+          // Everything the command started is gone, and the launcher holds none of the wrapper's
+          // streams: the namespaces are torn down (unmounting takes milliseconds) while the wrapper
+          // goes on, and it need not wait for that to exit.
+          (child.stdio[4] as NodeJS.ReadableStream & { destroy: () => void }).destroy();
+          child.unref();
         };
         const forward = (signal: NodeJS.Signals) => {
           for (const pid of host ? childrenOf(host) : []) {
