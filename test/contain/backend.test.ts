@@ -1,7 +1,7 @@
 // The Linux backend on its own, with each of its two launchers: the command's writes land in the
 // layer, the real tree stays as it was, the layers' folder is out of its reach, the overlay cannot
 // be taken away, and everything else is read-only.
-import { existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { linuxBackend } from '../../src/contain/linux.js';
@@ -62,6 +62,11 @@ describe.each(['perl', 'sh'] as const)('the Linux backend, %s launcher', (launch
       const view = held.view(p.root);
       expect(readFileSync(join(view, 'new.txt'), 'utf8')).toBe('new\n');
       expect(existsSync(join(view, 'gone.txt'))).toBe(false);
+      // The perl launcher holds none of the wrapper's streams once the command has ended, so the
+      // wrapper's readers see their end without waiting for the namespaces to be torn down.
+      const host = /^\/proc\/(\d+)\/root/.exec(view)![1];
+      const streams = readdirSync(`/proc/${host}/fd`).filter((fd) => Number(fd) <= 2);
+      expect(streams).toEqual(launcher === 'perl' ? [] : ['0', '1', '2']);
     } finally {
       await held.release();
     }
