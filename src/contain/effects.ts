@@ -260,7 +260,7 @@ export function readEffects(input: EffectInput): Effects {
           : inside(join(project.root, path), target.path),
       );
     const untracked = removedUntracked(status, changes).filter(
-      (path) => !named(path) && !saved.has(blobOf(join(project.root, path), status.format) ?? ''),
+      (path) => !named(path) && !saved().has(blobOf(join(project.root, path), status.format) ?? ''),
     );
     if (untracked.length) effects.git.push({ kind: 'work-discarded', paths: untracked, untracked: true });
   }
@@ -308,7 +308,7 @@ function judgeGit(
   workChanges: PathChange[],
   status: WorktreeStatus,
   via: string,
-): Set<string> {
+): () => Set<string> {
   const relOf = (path: string) =>
     inside(path, places.gitDir) && places.gitDir !== places.commonDir && !inside(places.gitDir, path)
       ? rel(path, places.gitDir)
@@ -397,7 +397,12 @@ function judgeGit(
   ).length;
   if (rewritten) effects.git.push({ kind: 'objects-rewritten', count: rewritten });
   const indexChanged = changed.some((entry) => entry.rel === 'index');
-  const saved = refsBefore && refsAfter ? savedObjects(refsBefore, refsAfter, after) : new Set<string>();
+  // What the new refs hold is listed only when a question needs it (rev-list walks every object).
+  let objects: Set<string> | undefined;
+  const saved = () => {
+    objects ??= refsBefore && refsAfter ? savedObjects(refsBefore, refsAfter, after) : new Set<string>();
+    return objects;
+  };
   if (indexChanged || refsChanged) {
     const discarded = discardedWork(workChanges, status, indexChanged, before, after, saved);
     // The same files may have been found reverted without git: one effect per path.
@@ -527,7 +532,7 @@ function discardedWork(
   indexChanged: boolean,
   before: GitRunner,
   after: GitRunner,
-  saved: Set<string>,
+  saved: () => Set<string>,
 ): string[] {
   const dirty = changes
     .filter((change) => change.before === 'file' && !change.ignored && status.dirty.has(change.path))
@@ -563,6 +568,6 @@ function discardedWork(
   const was = blobs(before, reverted);
   return reverted.filter((path, at) => {
     const blob = was[at]!;
-    return indexAfter.get(path) !== blob && !saved.has(blob);
+    return indexAfter.get(path) !== blob && !saved().has(blob);
   });
 }

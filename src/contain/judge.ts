@@ -5,7 +5,6 @@ import { STEP_RULES, withPlan } from '../adapters/range-check.js';
 import { decide, evaluateEffects } from '../engine/decide.js';
 import { evaluateChange, evaluateMessage, needsHunks } from '../engine/evaluate.js';
 import { collectCommits } from '../git/collect.js';
-import { readCommits } from '../git/commit-messages.js';
 import { parseCommitMessage } from '../git/parse-message.js';
 import type { Decision, Finding, ResolvedPolicy } from '../types.js';
 import type { Effects } from './effects.js';
@@ -46,17 +45,14 @@ function commitFindings(
   if (created.length === 0) return findings;
   const run = gitRunner(places, env);
   const commentChar = run(['config', '--get', 'core.commentChar'], { ok: [1] }).stdout.trim() || '#';
-  for (const commit of readCommits(
-    places.root,
-    created.map((c) => c.id!),
-    gitEnv,
-  )) {
+  // The listing above holds each commit's message (`%B`) and parents already.
+  for (const commit of created) {
     const message = withPlan(
       parseCommitMessage(commit.message, commentChar, commit.parents.length > 1),
       policy,
       places.root,
     );
-    findings.push(...evaluateMessage(policy, message, commit.oid));
+    findings.push(...evaluateMessage(policy, message, commit.id));
   }
   return findings;
 }
