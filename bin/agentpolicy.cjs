@@ -4,7 +4,7 @@
 // as trusted as the code itself): dist/agent-hook.cjs for `agent-hook`, dist/hot.cjs for the
 // others. Everything else runs from the ESM build, loaded per command.
 'use strict';
-const { readFileSync, renameSync, writeFileSync } = require('node:fs');
+const { existsSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const Module = require('node:module');
 const vm = require('node:vm');
@@ -40,19 +40,25 @@ function loadBundle(name) {
     file,
     join(__dirname, '..', 'dist'),
   );
-  if (!cachedData || script.cachedDataRejected) {
-    // Written once the command has run, so the cache holds the functions the run compiled lazily
-    // (the policy loader, the guard), not only the bundle's top level.
-    process.once('exit', () => {
-      try {
-        const temporary = `${cacheFile}.${process.pid}`;
-        writeFileSync(temporary, script.createCachedData());
-        renameSync(temporary, cacheFile);
-      } catch {
-        // A read-only install only loses the speed-up.
-      }
-    });
-  }
+  // Written once the command has run, so the cache holds the functions the run compiled lazily
+  // (the policy loader, the guard), not only the bundle's top level. A contained command that
+  // changed something also compiles the judge and the apply: the first such run writes the cache
+  // again with them, and marks it so (`.judged`); a cache made anew drops the mark.
+  const fresh = !cachedData || script.cachedDataRejected;
+  const judgedMark = `${cacheFile}.judged`;
+  process.once('exit', () => {
+    const judged = globalThis.__agentpolicyJudged === true;
+    if (!fresh && !(judged && !existsSync(judgedMark))) return;
+    try {
+      const temporary = `${cacheFile}.${process.pid}`;
+      writeFileSync(temporary, script.createCachedData());
+      renameSync(temporary, cacheFile);
+      if (judged) writeFileSync(judgedMark, '');
+      else rmSync(judgedMark, { force: true });
+    } catch {
+      // A read-only install only loses the speed-up.
+    }
+  });
   return module.exports;
 }
 

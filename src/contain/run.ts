@@ -217,6 +217,8 @@ export async function runContained(
         scratch: folders[0]!.dir,
         ...(request.named ? { named: request.named } : {}),
       });
+      // The launcher keeps the code this compiled in its cache (bin/agentpolicy.cjs).
+      if (!effects.empty) (globalThis as { __agentpolicyJudged?: boolean }).__agentpolicyJudged = true;
       decision = effects.empty
         ? { verdict: 'allow', findings: [] }
         : applyAllowOnce(judgeEffects(context.policy, effects, context.env), context, request.command);
