@@ -103,6 +103,7 @@ function checkMove(operation: Extract<Operation, { kind: 'move' }>, facts: Comma
 export const checkCommand: CheckCommand<Options> = (operations, _options, facts) => {
   const reports: RuleReport[] = [];
   const named = new Set<string>();
+  const overwritten = new Set<string>();
   for (const operation of operations) {
     switch (operation.kind) {
       case 'delete':
@@ -122,7 +123,16 @@ export const checkCommand: CheckCommand<Options> = (operations, _options, facts)
         break;
       case 'write': {
         const { target } = operation;
+        if (operation.bulk && !target.path && operation.mode !== 'append' && operation.mode !== 'create')
+          reports.push({
+            message: `\`${operation.via}\` writes over \`${target.raw}\` once per item, a path only known when it runs.`,
+            alternative: 'Name the files to edit literally.',
+          });
         if (!target.path) break;
+        if (operation.shared && !target.glob && facts.existing.has(target.path)) {
+          const rel = projectPath(target, facts) ?? '';
+          if (facts.trackedUnder.has(rel)) overwritten.add(rel);
+        }
         const place = placeOf(target.path, facts);
         if (place === 'outside')
           reports.push({
@@ -140,7 +150,16 @@ export const checkCommand: CheckCommand<Options> = (operations, _options, facts)
             message: `\`${operation.via}\` replaces ${shown(target, facts)} with ${shown(operation.from, facts)}, destroying its content.`,
             alternative: 'Edit the file instead, or copy to a new name.',
           });
-        else if (
+        else if (target.glob && place !== 'temp' && (operation.mode === 'destroy' || operation.shared)) {
+          // A glob names every file it matches: `truncate -s0 src/*.ts`, `sed -i d docs/*.md`,
+          // `echo x | tee src/*`.
+          const tracked = trackedFilesOf(target, facts);
+          if (tracked.length)
+            reports.push({
+              message: `\`${operation.via}\` ${operation.mode === 'destroy' ? 'destroys the content of' : 'overwrites'} ${tracked.length} tracked file(s): ${list(tracked)}.`,
+              alternative: 'Edit the files one by one instead.',
+            });
+        } else if (
           operation.mode === 'destroy' &&
           place !== 'temp' &&
           facts.existing.has(target.path) &&
@@ -181,6 +200,11 @@ export const checkCommand: CheckCommand<Options> = (operations, _options, facts)
         break;
     }
   }
+  if (overwritten.size >= 2)
+    reports.push({
+      message: `The command writes the same content over ${overwritten.size} tracked files: ${list([...overwritten])}.`,
+      alternative: 'Edit the files one by one instead.',
+    });
   if (named.size >= BULK)
     reports.push({
       message: `The command deletes ${named.size} tracked files: ${list([...named])}.`,

@@ -564,6 +564,7 @@ function walkCommand(command: Command, context: Context): void {
   context.operations.push(...markPolicyKey(context.operations.slice(before), values, stdin, context.line));
   for (const operation of context.operations.slice(start)) {
     if (operation.kind === 'delete' && context.loop) operation.bulk = true;
+    if (operation.kind === 'write' && context.loop && operation.target.dynamic) operation.bulk = true;
     if (
       operation.kind === 'write' &&
       operation.target.path &&

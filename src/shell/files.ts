@@ -182,11 +182,13 @@ export function fileOperations(name: string, args: WordValue[], context: Context
       const empty =
         context.stdin?.text === '' ||
         producesNothing([{ text: 'cat', dynamic: false, glob: false }], context.stdin);
+      const shared = operands.length > 1 || operands.some((operand) => operand.glob);
       return operands.map((operand) => ({
         kind: 'write',
         target: target(operand),
         mode: append ? 'append' : empty ? 'destroy' : 'overwrite',
         via,
+        ...(shared && !append ? { shared } : {}),
       }));
     }
     case 'sort': {

@@ -30,6 +30,10 @@ export type Operation =
       keys?: string[];
       /** The file whose content replaces the target's (`cp a b`). */
       from?: Target;
+      /** One stream written to several files at once (`tee a b`, a glob): each gets the same content. */
+      shared?: boolean;
+      /** One of many writes to a path only known when it runs (a loop, xargs). */
+      bulk?: boolean;
     }
   /** `keep`: an existing destination is left as it is (`mv -n`). */
   | { kind: 'move'; from: Target[]; to: Target; via: string; keep?: boolean }
