@@ -575,6 +575,16 @@ function walkCommand(command: Command, context: Context): void {
       context.line.written.set(operation.target.path, operation.mode === 'create' ? '' : undefined);
     if (operation.kind === 'write' && operation.target.path && fetcher)
       context.line.downloaded.add(operation.target.path);
+    // `git clone URL dir`: everything in dir came from the network.
+    if (operation.kind === 'git' && operation.args[0] === 'clone') {
+      const positional = operation.args.slice(1).filter((arg) => !arg.startsWith('-'));
+      const url = positional[0];
+      if (url && /^[a-z+]+:\/\/|^[^/]+@[^/]+:|^[^/.][^/]*:/i.test(url) && !url.startsWith('file://')) {
+        const dir = positional[1] ?? basename(url.replace(/\/+$/, '')).replace(/\.git$/, '');
+        const path = resolveTarget({ text: dir, dynamic: false, glob: false }, operation.cwd).path;
+        if (path) context.line.downloaded.add(`${path}/`);
+      }
+    }
     if (operation.kind === 'move' && operation.to.path) {
       const moved = operation.from.length === 1 ? operation.from[0]!.path : undefined;
       context.line.written.set(
@@ -703,7 +713,13 @@ export function splitWord(word: Word, scope: Scope): WordValue[] {
       part.type === 'ParameterExpansion' ||
       part.type === 'CommandExpansion',
   );
-  if (!unquoted || value.dynamic) return [value];
+  if (!unquoted) return [value];
+  if (value.dynamic)
+    return word.parts?.some(
+      (part) => part.type === 'CommandExpansion' && !/^\$\(\s*mktemp\b|^`\s*mktemp\b/.test(part.text),
+    )
+      ? [{ ...value, many: true }]
+      : [value];
   if (scope.vars.has('IFS')) {
     const ifs = scope.vars.get('IFS');
     if (ifs === undefined) return [{ ...value, dynamic: true }];
@@ -759,6 +775,7 @@ export const FETCHERS = new Set([
   'xh',
   'xhs',
   'aria2c',
+  'axel',
   'lwp-request',
   'GET',
 ]);

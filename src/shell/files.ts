@@ -5,14 +5,55 @@ import { type Context, everythingUnder, producesNothing, resolveTarget } from '.
 import type { Operation, Target } from './types.js';
 import type { WordValue } from './words.js';
 
+/**
+ * Long options of the GNU file tools, which take any unique prefix of one (`rm --rec --for`), as
+ * getopt_long reads them.
+ */
+const LONG_OPTIONS: Record<string, string[]> = {
+  rm: [
+    'recursive',
+    'force',
+    'dir',
+    'interactive',
+    'one-file-system',
+    'no-preserve-root',
+    'preserve-root',
+    'verbose',
+  ],
+  shred: ['remove', 'zero', 'iterations', 'size', 'exact', 'force', 'random-source', 'verbose'],
+  cp: [
+    'recursive',
+    'archive',
+    'force',
+    'no-clobber',
+    'target-directory',
+    'no-target-directory',
+    'remove-destination',
+  ],
+  mv: ['force', 'no-clobber', 'target-directory', 'no-target-directory', 'update', 'verbose'],
+  tee: ['append', 'ignore-interrupts', 'output-error'],
+  truncate: ['size', 'reference', 'no-create', 'io-blocks'],
+  ln: ['symbolic', 'force', 'no-dereference', 'target-directory', 'no-target-directory', 'relative'],
+};
+const COMMON_LONG = ['help', 'version'];
+
+/** A long option as the tool reads it: itself, or the one known option it is a unique prefix of. */
+function longName(name: string, option: string): string {
+  const known = [...(LONG_OPTIONS[name] ?? []), ...COMMON_LONG];
+  if (known.includes(option)) return option;
+  const matches = known.filter((full) => full.startsWith(option));
+  return matches.length === 1 ? matches[0]! : option;
+}
+
 /** Flags of a command as a set of letters and long names: `-rf --force` → r, f, force. */
-function flagsOf(args: WordValue[]): { flags: Set<string>; operands: WordValue[] } {
+function flagsOf(args: WordValue[], name = ''): { flags: Set<string>; operands: WordValue[] } {
   const flags = new Set<string>();
   const operands: WordValue[] = [];
   let done = false;
   for (const arg of args) {
     if (!done && arg.text === '--') done = true;
-    else if (!done && arg.text.startsWith('--') && !arg.dynamic) flags.add(arg.text.slice(2).split('=')[0]!);
+    else if (!done && arg.text.startsWith('--') && !arg.dynamic)
+      flags.add(longName(name, arg.text.slice(2).split('=')[0]!));
     else if (!done && /^-[a-zA-Z]+$/.test(arg.text))
       for (const letter of arg.text.slice(1)) flags.add(letter);
     else operands.push(arg);
@@ -23,7 +64,7 @@ function flagsOf(args: WordValue[]): { flags: Set<string>; operands: WordValue[]
 export function fileOperations(name: string, args: WordValue[], context: Context): Operation[] {
   const cwd = context.scope.cwd;
   const target = (value: WordValue) => resolveTarget(value, cwd);
-  const { flags, operands } = flagsOf(args);
+  const { flags, operands } = flagsOf(args, name);
   const via = name;
   // `rm -rf src --help`: GNU tools print their manual and do nothing else.
   if (flags.has('help') || flags.has('version')) return [];
@@ -64,6 +105,8 @@ export function fileOperations(name: string, args: WordValue[], context: Context
               targets: operands.map(target),
               recursive: flags.has('r') || flags.has('R') || flags.has('recursive'),
               via,
+              // `rm -f $(git ls-files)`: one word that becomes as many files as the command prints.
+              ...(operands.some((operand) => operand.many) ? { bulk: true } : {}),
             },
           ]
         : [];
@@ -110,6 +153,18 @@ export function fileOperations(name: string, args: WordValue[], context: Context
       if (operands.length < 2) return [];
       const destination = operands[operands.length - 1]!;
       const sources = operands.slice(0, -1);
+      const recursive = ['r', 'R', 'a', 'recursive', 'archive'].some((flag) => flags.has(flag));
+      // `cp -r old/. .`, `cp -rT old .`: a tree's content copied over the destination's own files.
+      if (
+        recursive &&
+        !keepsExisting(flags) &&
+        sources.some(
+          (source) => /(^|\/)\.\/?$/.test(source.text) || flags.has('T') || flags.has('no-target-directory'),
+        )
+      )
+        return [
+          { kind: 'write', target: everythingUnder(destination, cwd), mode: 'overwrite', via: `${name} -r` },
+        ];
       const fromNull = sources.some(
         (operand) => operand.text === '/dev/null' || operand.text === '/dev/zero',
       );
@@ -196,7 +251,9 @@ export function fileOperations(name: string, args: WordValue[], context: Context
       const file = output === -1 ? args.find((arg) => arg.text.startsWith('--output=')) : args[output + 1];
       if (!file) return [];
       const value = file.text.startsWith('--output=') ? { ...file, text: file.text.slice(9) } : file;
-      const inputs = args.filter((arg, i) => !arg.text.startsWith('-') && i !== output + 1);
+      const inputs = args.filter(
+        (arg, i) => !arg.text.startsWith('-') && i !== output + 1 && arg.text !== '/dev/null',
+      );
       return [
         {
           kind: 'write',
@@ -205,6 +262,63 @@ export function fileOperations(name: string, args: WordValue[], context: Context
           via: 'sort -o',
         },
       ];
+    }
+    case 'uniq': {
+      // `uniq [IN [OUT]]`: the second operand is written; over its own input it is emptied first.
+      const words = args.filter(
+        (arg, i) =>
+          !arg.text.startsWith('-') &&
+          !/^-[fsw]$|^--(skip-fields|skip-chars|check-chars)$/.test(args[i - 1]?.text ?? ''),
+      );
+      if (words.length < 2) return [];
+      const input = target(words[0]!);
+      const output = target(words[1]!);
+      return [
+        {
+          kind: 'write',
+          target: output,
+          mode: input.path && input.path === output.path ? 'destroy' : 'overwrite',
+          via: 'uniq IN OUT',
+        },
+      ];
+    }
+    case 'gzip':
+    case 'gunzip':
+    case 'pigz':
+    case 'unpigz':
+    case 'bzip2':
+    case 'bunzip2':
+    case 'pbzip2':
+    case 'xz':
+    case 'unxz':
+    case 'lzma':
+    case 'unlzma':
+    case 'lzip':
+    case 'compress':
+    case 'uncompress':
+    case 'zstd':
+    case 'unzstd':
+    case 'lz4':
+    case 'brotli':
+      return compressed(name, args, operands, flags, target);
+    case 'gio':
+      return /^(trash|remove|rm)$/.test(args[0]?.text ?? '')
+        ? fileOperations('trash', args.slice(1), context)
+        : [];
+    case 'zip': {
+      // `zip -m` moves the files into the archive: they are deleted once it is written.
+      if (!flags.has('m') && !flags.has('move')) return [];
+      const files = operands.slice(1);
+      return files.length
+        ? [
+            {
+              kind: 'delete',
+              targets: files.map(target),
+              recursive: flags.has('r') || flags.has('R'),
+              via: 'zip -m',
+            },
+          ]
+        : [];
     }
     case 'patch': {
       const out = args.findIndex((arg) => arg.text === '-o' || arg.text === '--output');
@@ -226,8 +340,10 @@ export function fileOperations(name: string, args: WordValue[], context: Context
     case 'bsdtar':
     case 'unzip':
     case '7z':
+    case '7za':
+    case '7zz':
     case 'cpio':
-      return extract(name, args, context);
+      return [...extract(name, args, context), ...archivedAway(name, args, target)];
     case 'awk':
     case 'gawk':
       if (!args.some((arg, i) => arg.text === 'inplace' && /^-[a-zA-Z]*i$/.test(args[i - 1]?.text ?? '')))
@@ -447,6 +563,23 @@ function link(args: WordValue[], operands: WordValue[], context: Context): Opera
     const base = symbolic ? dirname(linkTarget.path) : context.scope.cwd;
     context.line.links.set(linkTarget.path, resolve(base, pointed.text));
   }
+  // `ln -f` replaces an existing file with the link: its content is gone from that path.
+  const force = args.some((arg) => /^-[a-zA-Z]*f/.test(arg.text) || /^--fo/.test(arg.text));
+  if (force && operands.length === 2) {
+    if (pointed.text === '/dev/null')
+      return [{ kind: 'write', target: linkTarget, mode: 'destroy', via: 'ln -f to /dev/null' }];
+    return [
+      {
+        kind: 'write',
+        target: linkTarget,
+        mode: 'overwrite',
+        via: 'ln -f',
+        ...(pointed.dynamic
+          ? {}
+          : { from: resolveTarget(pointed, symbolic ? dirname(linkTarget.path ?? '.') : context.scope.cwd) }),
+      },
+    ];
+  }
   return [{ kind: 'write', target: linkTarget, mode: 'create', via: 'ln' }];
 }
 
@@ -461,6 +594,12 @@ function shellEscape(name: string, command: string): Operation[] {
 /** Editors: the files they open are edited; `-c '!cmd'` and `+'!cmd'` run shell commands. */
 function editor(name: string, args: WordValue[], context: Context): Operation[] {
   const operations: Operation[] = [];
+  // Emacs Lisp given on the command line or loaded from a file runs with every capability.
+  if (
+    name === 'emacs' &&
+    args.some((arg) => /^--?(batch|eval|script|load|funcall|execute)(=|$)|^-[lf]$|^-x$/.test(arg.text))
+  )
+    operations.push({ kind: 'opaque', reason: 'emacs runs Lisp code given to it', unseen: true });
   const scripts: string[] = [];
   const files: WordValue[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -547,4 +686,84 @@ function extract(name: string, args: WordValue[], context: Context): Operation[]
   dir ??= { text: '.', dynamic: false, glob: false };
   const into = everythingUnder(dir, context.scope.cwd);
   return [{ kind: 'write', target: into, mode: 'overwrite', via: `${name} into ${dir.text}` }];
+}
+
+/**
+ * Compressors replace each file with its compressed (or decompressed) copy: the original is deleted,
+ * unless kept (`-k`) or written to standard output (`-c`). zstd, lz4 and brotli keep it unless told.
+ */
+function compressed(
+  name: string,
+  args: WordValue[],
+  operands: WordValue[],
+  flags: Set<string>,
+  target: (value: WordValue) => Target,
+): Operation[] {
+  const keepsByDefault = /^(un)?zstd$|^lz4$|^brotli$/.test(name);
+  const removes = keepsByDefault ? flags.has('rm') || (name === 'brotli' && flags.has('j')) : true;
+  const leaves = [
+    'k',
+    'keep',
+    'c',
+    'stdout',
+    'to-stdout',
+    't',
+    'test',
+    'l',
+    'list',
+    'help',
+    'version',
+    'V',
+  ].some((flag) => flags.has(flag));
+  // Options that take a value (`-S .z`, `--suffix z`, `-T 4`, `-o out`) are not files.
+  const files = operands.filter(
+    (operand) =>
+      operand.text !== '-' &&
+      !args.some(
+        (arg, i) =>
+          /^-[SbTpo]$|^--(suffix|threads|processes|blocksize|output)$/.test(arg.text) &&
+          args[i + 1] === operand,
+      ),
+  );
+  if (!removes || leaves || files.length === 0) return [];
+  return [
+    {
+      kind: 'delete',
+      targets: files.map(target),
+      recursive: flags.has('r') || flags.has('recursive'),
+      via: `${name} (replaces the file with its ${/^(un|gunzip|bunzip2)/.test(name) || flags.has('d') ? 'decompressed' : 'compressed'} copy)`,
+    },
+  ];
+}
+
+/** `tar --remove-files`, `7z a -sdel`: the files put in the archive are deleted afterwards. */
+function archivedAway(name: string, args: WordValue[], target: (value: WordValue) => Target): Operation[] {
+  const words = args.map((arg) => arg.text);
+  if (name.startsWith('7z')) {
+    if (!words.includes('-sdel') || !/^[au]$/.test(words[0] ?? '')) return [];
+    const files = args.slice(1).filter((arg) => !arg.text.startsWith('-'));
+    return files.length > 1
+      ? [{ kind: 'delete', targets: files.slice(1).map(target), recursive: true, via: `${name} -sdel` }]
+      : [];
+  }
+  if (name !== 'tar' && name !== 'bsdtar') return [];
+  if (!words.some((word) => /^--rem/.test(word) && 'remove-files'.startsWith(word.slice(2)))) return [];
+  const files: WordValue[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const text = args[i]!.text;
+    // The archive (`-f x`, `-cf x`, `cf x`, `--file x`) and -C's folder take a value.
+    if (
+      /^-[a-zA-Z]*[fCTX]$/.test(text) ||
+      /^--(file|directory|files-from|exclude-from)$/.test(text) ||
+      (i === 0 && /^[a-zA-Z]*f[a-zA-Z]*$/.test(text) && !text.startsWith('-'))
+    ) {
+      i++;
+      continue;
+    }
+    if (i === 0 && /^[a-zA-Z]+$/.test(text)) continue;
+    if (!text.startsWith('-')) files.push(args[i]!);
+  }
+  return files.length
+    ? [{ kind: 'delete', targets: files.map(target), recursive: true, via: 'tar --remove-files' }]
+    : [];
 }

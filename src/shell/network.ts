@@ -64,6 +64,18 @@ export function networkOperations(name: string, args: WordValue[], context: Cont
         ),
       );
     }
+    case 'aria2c':
+    case 'axel': {
+      // aria2c -o NAME [-d DIR] URL, axel -o PATH URL.
+      const outputs = optionValues(args, 'o', ['out', 'output']);
+      const dir = name === 'aria2c' ? optionValues(args, 'd', ['dir'])[0] : undefined;
+      const names = outputs.length
+        ? outputs
+        : urlName(args).map((text) => ({ text, dynamic: false, glob: false }));
+      return names.map((value) =>
+        write(dir ? { ...value, text: `${dir.text}/${value.text}` } : value, `${name} ${value.text}`),
+      );
+    }
     case 'rsync':
       return rsync(args, context);
     case 'crontab':
@@ -100,11 +112,14 @@ export function networkOperations(name: string, args: WordValue[], context: Cont
 function rsync(args: WordValue[], context: Context): Operation[] {
   const operands = args.filter((arg) => !arg.text.startsWith('-'));
   if (operands.length < 2) return [];
+  // `-n`, `--dry-run`: rsync only reports what it would do.
+  if (args.some((arg) => arg.text === '--dry-run' || /^-[a-zA-Z]*n[a-zA-Z]*$/.test(arg.text))) return [];
   const destination = operands[operands.length - 1]!;
   if (/^[^/]*:/.test(destination.text)) return [];
   const into = everythingUnder(destination, context.scope.cwd);
   const operations: Operation[] = [{ kind: 'write', target: into, mode: 'overwrite', via: 'rsync' }];
-  if (args.some((arg) => arg.text.startsWith('--delete')))
+  // `--del` is `--delete-during`.
+  if (args.some((arg) => arg.text.startsWith('--delete') || arg.text === '--del'))
     operations.push({
       kind: 'delete',
       targets: [resolveTarget(destination, context.scope.cwd)],

@@ -43,7 +43,10 @@ function literal(text: string): WordValue {
 }
 
 /** Options that take a value, per wrapper, so the value is not taken for the inner command. */
-const WRAPPERS: Record<string, { valued: Set<string>; stopAtFirst?: boolean; skipPositional?: number }> = {
+const WRAPPERS: Record<
+  string,
+  { valued: Set<string>; stopAtFirst?: boolean; skipPositional?: number; chdir?: Set<string> }
+> = {
   sudo: {
     valued: new Set([
       '-u',
@@ -64,6 +67,7 @@ const WRAPPERS: Record<string, { valued: Set<string>; stopAtFirst?: boolean; ski
       '--type',
       '--other-user',
     ]),
+    chdir: new Set(['-D', '--chdir']),
   },
   doas: { valued: new Set(['-u', '-C']) },
   nohup: { valued: new Set() },
@@ -97,8 +101,12 @@ const WRAPPERS: Record<string, { valued: Set<string>; stopAtFirst?: boolean; ski
       '--setuid',
       '--setgid',
     ]),
+    chdir: new Set(['-w', '--wd']),
   },
-  nsenter: { valued: new Set(['-t', '-S', '-G', '-w', '-R', '--target', '--wd', '--root']) },
+  nsenter: {
+    valued: new Set(['-t', '-S', '-G', '-w', '-R', '--target', '--wd', '--root']),
+    chdir: new Set(['-w', '--wd']),
+  },
   chrt: { valued: new Set(), skipPositional: 1 },
   setpriv: { valued: new Set(['--reuid', '--regid', '--groups', '--inh-caps', '--bounding-set']) },
   prlimit: { valued: new Set(['-p', '--pid']) },
@@ -131,6 +139,7 @@ const WRAPPERS: Record<string, { valued: Set<string>; stopAtFirst?: boolean; ski
       '-M',
       '--machine',
     ]),
+    chdir: new Set(['--working-directory']),
   },
   firejail: { valued: new Set() },
   pkexec: { valued: new Set(['--user']) },
@@ -261,7 +270,10 @@ export function runScript(target: Target, language: string, context: Context, vi
       reason: `${via} runs a script (${target.raw}) that is only known when it runs`,
       unseen: true,
     });
-  if (context.line.downloaded.has(path))
+  if (
+    context.line.downloaded.has(path) ||
+    [...context.line.downloaded].some((dir) => dir.endsWith('/') && path.startsWith(dir))
+  )
     return remoteCode(context, via, `downloaded into ${target.raw} earlier in the line`);
   if (context.line.written.has(path)) {
     const text = context.line.written.get(path);
@@ -306,6 +318,7 @@ export function analyzeProgram(words: WordValue[], context: Context, env: Record
   if (wrapper) {
     if (name === 'command' && args.some((a) => a.text === '-v' || a.text === '-V')) return;
     let i = 0;
+    let dir: WordValue | undefined;
     for (; i < args.length; i++) {
       const text = args[i]!.text;
       if (text === '--') {
@@ -313,9 +326,11 @@ export function analyzeProgram(words: WordValue[], context: Context, env: Record
         break;
       }
       if (!text.startsWith('-') || text === '-') break;
+      const [option, value] = text.split(/=(.*)/s);
+      if (wrapper.chdir?.has(option!)) dir = value !== undefined ? { ...args[i]!, text: value } : args[i + 1];
       if (wrapper.valued.has(text)) i++;
     }
-    return inner(args.slice(i + (wrapper.skipPositional ?? 0)));
+    return inDirectory(dir, env, context, () => inner(args.slice(i + (wrapper.skipPositional ?? 0))));
   }
 
   switch (name) {
@@ -409,6 +424,9 @@ export function analyzeProgram(words: WordValue[], context: Context, env: Record
       return analyzeParallel(args, context, inner);
     case 'busybox':
       return inner(args);
+    case 'fd':
+    case 'fdfind':
+      return analyzeFd(args, inner);
     case 'find':
       return analyzeFind(args, context, inner);
     case 'git':
@@ -484,7 +502,10 @@ export function analyzeProgram(words: WordValue[], context: Context, env: Record
     if (runner.argv) inner(runner.argv);
     return;
   }
-  if (SHELLS.has(name)) return analyzeShell(name, args, context);
+  if (SHELLS.has(name)) {
+    startupFiles(name, env, context);
+    return analyzeShell(name, args, context);
+  }
   if (name === 'source' || name === '.') {
     if (args[0]) runScript(resolveTarget(args[0], cwd), 'shell', context, name);
     return;
@@ -683,6 +704,7 @@ function analyzeEnv(
   inner: (rest: WordValue[], env?: Record<string, string>) => void,
 ): void {
   const extra = { ...env };
+  let dir: WordValue | undefined;
   let i = 0;
   for (; i < args.length; i++) {
     const text = args[i]!.text;
@@ -701,7 +723,15 @@ function analyzeEnv(
       );
     if (text.startsWith('-S') && text.length > 2)
       return nested([text.slice(2), ...args.slice(i + 1).map((a) => a.text)].join(' '), context, 'env -S');
-    if (text === '-u' || text === '--unset' || text === '-C' || text === '--chdir') {
+    if (text === '-C' || text === '--chdir') {
+      dir = args[++i];
+      continue;
+    }
+    if (/^(-C|--chdir=)./.test(text)) {
+      dir = { ...args[i]!, text: text.replace(/^(-C|--chdir=)/, '') };
+      continue;
+    }
+    if (text === '-u' || text === '--unset') {
       i++;
       continue;
     }
@@ -711,7 +741,58 @@ function analyzeEnv(
     extra[assignment[1]!] = assignment[2]!;
     context.operations.push({ kind: 'env', name: assignment[1]!, value: assignment[2]!, via: 'env' });
   }
-  inner(args.slice(i), extra);
+  inDirectory(dir, env, context, () => inner(args.slice(i), extra));
+}
+
+/** Runs `then` with the working directory a wrapper's option sets (`env -C dir`, `sudo -D dir`). */
+function inDirectory(
+  dir: WordValue | undefined,
+  env: Record<string, string>,
+  context: Context,
+  then: () => void,
+): void {
+  if (!dir) return then();
+  const before = context.scope.cwd;
+  context.scope.cwd = dir.dynamic ? UNKNOWN_DIRECTORY : cdDestination(dir, env, context);
+  try {
+    then();
+  } finally {
+    context.scope.cwd = before;
+  }
+}
+
+/**
+ * Files a shell reads before its command: bash's `$BASH_ENV` when not interactive, zsh's
+ * `$ZDOTDIR/.zshenv` always.
+ */
+function startupFiles(name: string, env: Record<string, string>, context: Context): void {
+  const file =
+    name === 'bash'
+      ? variable('BASH_ENV', env, context)
+      : name === 'zsh' && variable('ZDOTDIR', env, context) !== undefined
+        ? `${variable('ZDOTDIR', env, context)}/.zshenv`
+        : undefined;
+  if (file === undefined || file === '') return;
+  runScript(
+    resolveTarget({ text: file, dynamic: file.includes('$'), glob: false }, context.scope.cwd),
+    'shell',
+    context,
+    `${name} (startup file ${file})`,
+  );
+}
+
+/** `fd PATTERN -x cmd` / `-X cmd`: the command runs on every file fd finds, which only running it tells. */
+function analyzeFd(args: WordValue[], inner: (rest: WordValue[]) => void): void {
+  const at = args.findIndex((arg) => /^(-x|-X|--exec|--exec-batch)$/.test(arg.text));
+  if (at === -1) return;
+  const end = args.findIndex((arg, i) => i > at && arg.text === ';');
+  const command = args.slice(at + 1, end === -1 ? undefined : end);
+  const found: WordValue = { text: '<input>', dynamic: true, glob: false };
+  const placeholder = /\{[/.]*\/?\.?\}/;
+  inner([
+    ...command.map((word) => (placeholder.test(word.text) ? found : word)),
+    ...(command.some((word) => placeholder.test(word.text)) ? [] : [found]),
+  ]);
 }
 
 function analyzeXargs(args: WordValue[], context: Context, inner: (rest: WordValue[]) => void): void {

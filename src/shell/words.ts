@@ -22,6 +22,8 @@ export interface WordValue {
   dynamic: boolean;
   glob: boolean;
   globOptions?: GlobOptions;
+  /** An unquoted command substitution: as many words (files) as the command prints. */
+  many?: boolean;
 }
 
 /** How the shell matches globs given the options set so far; undefined for bash's defaults. */
