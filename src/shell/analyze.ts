@@ -45,6 +45,8 @@ export interface LineState {
   gitAliases: Map<string, string>;
   /** Files written by a command that names the policy key: moved onto package.json, they set it. */
   keyed?: Set<string>;
+  /** Files whose committed content a command printed (`git show REV:f`): path → revision. */
+  revisions?: Map<string, string>;
 }
 
 export function newContext(cwd: string, env: Record<string, string | undefined>, depth = 0): Context {
@@ -562,6 +564,7 @@ function walkCommand(command: Command, context: Context): void {
   const start = context.operations.length;
   analyzeProgram(values, { ...context, stdin, scope: context.scope }, env);
   context.operations.push(...markPolicyKey(context.operations.slice(before), values, stdin, context.line));
+  context.operations.push(...restoredFromRevision(context.operations.slice(before), context));
   for (const operation of context.operations.slice(start)) {
     if (operation.kind === 'delete' && context.loop) operation.bulk = true;
     if (operation.kind === 'write' && context.loop && operation.target.dynamic) operation.bulk = true;
@@ -593,6 +596,37 @@ function walkCommand(command: Command, context: Context): void {
       );
     }
   }
+}
+
+/**
+ * `git show REV:f > f`, `git cat-file -p REV:f | tee f`: a file written with its committed content is
+ * restored, as `git checkout REV -- f` restores it, throwing away what was not committed.
+ */
+function restoredFromRevision(operations: Operation[], context: Context): Operation[] {
+  for (const operation of operations)
+    if (operation.kind === 'git' && (operation.args[0] === 'show' || operation.args[0] === 'cat-file'))
+      for (const arg of operation.args.slice(1)) {
+        const match = /^([^-:][^:]*):(.+)$/.exec(arg);
+        if (!match) continue;
+        context.line.revisions ??= new Map();
+        context.line.revisions.set(resolve(operation.cwd, match[2]!), match[1]!);
+      }
+  const restored: Operation[] = [];
+  if (!context.line.revisions) return restored;
+  for (const operation of operations) {
+    if (operation.kind !== 'write' || operation.mode === 'append' || !operation.target.path) continue;
+    const revision = context.line.revisions.get(operation.target.path);
+    if (revision !== undefined)
+      restored.push({
+        kind: 'git',
+        args: ['checkout', revision, '--', operation.target.raw],
+        config: [],
+        cwd: context.scope.cwd,
+        env: {},
+        via: `${operation.via} of ${revision}:${operation.target.raw}`,
+      });
+  }
+  return restored;
 }
 
 /**

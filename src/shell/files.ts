@@ -321,6 +321,18 @@ export function fileOperations(name: string, args: WordValue[], context: Context
         : [];
     }
     case 'patch': {
+      // `patch -R`: reverting a patch (`git diff | patch -R -p1` throws uncommitted work away).
+      if (
+        args.some((arg) => arg.text === '--reverse' || /^-[a-zA-Z]*R/.test(arg.text)) &&
+        !args.some((arg) => arg.text === '--dry-run')
+      )
+        return [
+          {
+            kind: 'opaque',
+            reason: 'patch -R reverts changes in files only known when it runs',
+            unseen: true,
+          },
+        ];
       const out = args.findIndex((arg) => arg.text === '-o' || arg.text === '--output');
       const file = out !== -1 ? args[out + 1] : operands.find((operand) => !operand.text.startsWith('-'));
       return file ? [{ kind: 'write', target: target(file), mode: 'modify', via }] : [];

@@ -74,7 +74,42 @@ export function analyzeGit(args: WordValue[], context: Context, env: Record<stri
     rest = [...alias.split(/\s+/).filter(Boolean), ...rest.slice(1)];
   }
   if (rest[0] === 'config') recordAlias(rest, aliases);
+  // `git push --force --help`: an option parser that meets --help prints the usage and runs nothing.
+  const dashes = rest.indexOf('--');
+  if (rest.length > 1 && (dashes === -1 ? rest : rest.slice(0, dashes)).includes('--help'))
+    return [{ kind: 'git', args: ['help', rest[0]!], config: [], cwd, env, via: 'git' }];
+  // `git send-pack` is the plumbing under push, with push's options and refspecs.
+  if (rest[0] === 'send-pack') rest = ['push', ...rest.slice(1)];
   const operations: Operation[] = [{ kind: 'git', args: rest, config, cwd, env, via: 'git' }];
+  // `git config alias.c 'commit -n'`: every later `git c` runs those arguments.
+  if (rest[0] === 'config') {
+    const written = configWrite(rest.slice(1));
+    if (written?.key.toLowerCase().startsWith('alias.') && written.value && !written.value.startsWith('!'))
+      operations.push(
+        ...analyzeGit(
+          written.value
+            .split(/\s+/)
+            .filter(Boolean)
+            .map((text) => ({ text, dynamic: false, glob: false })),
+          { ...context, depth: context.depth + 1 },
+          env,
+        ).map((operation) =>
+          operation.kind === 'git' ? { ...operation, via: `git config ${written.key}` } : operation,
+        ),
+      );
+  }
+  // `git apply -R`: reverting a patch in the work tree (`git diff | git apply -R` throws uncommitted
+  // work away); what it rewrites is only known when it runs.
+  if (
+    rest[0] === 'apply' &&
+    rest.some((arg) => arg === '--reverse' || /^-[a-zA-Z]*R/.test(arg)) &&
+    !rest.some((arg) => /^--(check|stat|numstat|summary|cached)$/.test(arg))
+  )
+    operations.push({
+      kind: 'opaque',
+      reason: 'git apply -R reverts changes in files only known when it runs',
+      unseen: true,
+    });
   for (const command of commandsGitRuns(rest, config, lookup))
     analyzeScript(command.text, { ...context, operations, depth: context.depth + 1, stdin: undefined });
   // Paths from `$(...)` (`git rm $(git ls-files src)`): many files, known only when it runs.
@@ -114,7 +149,13 @@ function fileEffects(rest: string[], cwd: string): Operation[] {
     return [];
   switch (command) {
     case 'rm': {
-      if (args.includes('--cached')) return [];
+      // `git rm --cached f`: the file stays on disk but the next commit deletes it. Judged as a
+      // change to it (the policy and hooks are protected), except the whole tree, untracked to be
+      // added again under a new .gitignore.
+      if (args.includes('--cached'))
+        return [...words, ...paths]
+          .filter((path) => path !== '.' && path !== ':/')
+          .map((path) => ({ kind: 'write', target: target(path), mode: 'modify', via: 'git rm --cached' }));
       const recursive = args.some((arg) => /^-[a-zA-Z]*r/.test(arg));
       const targets = [...words, ...paths].map(target);
       return targets.length
