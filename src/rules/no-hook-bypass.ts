@@ -8,6 +8,7 @@ import type { CheckCommand, CheckEffect, RuleMeta } from './rule.js';
 /** Environment variables that switch git hook managers (or other guards) off. */
 export const BYPASS_VARIABLES = [
   'HUSKY',
+  'HUSKY_SKIP_HOOKS',
   'SKIP',
   'LEFTHOOK',
   'LEFTHOOK_EXCLUDE',

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { globReaches } from '../shell/glob.js';
 import type { Operation, Target } from '../shell/types.js';
 import type { RuleReport } from '../types.js';
 import {
@@ -37,6 +38,9 @@ function checkDeletion(target: Target, recursive: boolean, facts: CommandFacts, 
         ]
       : [];
   }
+  // `rm -rf ../*`, `rm -rf /tmp/*`: a pattern that matches the project itself (or a folder above it).
+  if (target.glob && globReaches(facts.root, target.path, { dot: false, ...target.globOptions }))
+    return [{ message: `\`${via}\` deletes ${target.raw}, which matches the whole project.` }];
   const place = placeOf(target.path, facts);
   if (place === 'temp') return [];
   if (place === 'outside') {

@@ -697,7 +697,20 @@ function extract(name: string, args: WordValue[], context: Context): Operation[]
   }
   dir ??= { text: '.', dynamic: false, glob: false };
   const into = everythingUnder(dir, context.scope.cwd);
-  return [{ kind: 'write', target: into, mode: 'overwrite', via: `${name} into ${dir.text}` }];
+  const operations: Operation[] = [
+    { kind: 'write', target: into, mode: 'overwrite', via: `${name} into ${dir.text}` },
+  ];
+  // What the archive holds, and so which files it replaces, is only known when it runs; into a
+  // temporary folder it replaces nothing of the project.
+  const folder = resolveTarget(dir, context.scope.cwd).path;
+  const temp = ['/tmp', '/var/tmp', context.scope.env.TMPDIR?.replace(/\/+$/, '')].filter(Boolean);
+  if (!folder || !temp.some((base) => folder === base || folder.startsWith(`${base}/`)))
+    operations.push({
+      kind: 'opaque',
+      reason: `${name} extracts files only known when it runs into ${dir.text}`,
+      unseen: true,
+    });
+  return operations;
 }
 
 /**

@@ -433,7 +433,11 @@ export function analyzeInterpreterCode(
         blank.slice(Math.max(0, match.index - 80), match.index),
       );
       if (!isCall) {
-        if (!named && /^\s*[,})\]]|^\s*$/.test(after) && effect !== 'code')
+        if (
+          !named &&
+          /^\s*[,})\]]|^\s*$/.test(after) &&
+          (effect !== 'code' || /\b(eval|exec)$/.test(match[0]))
+        )
           unseen(
             `${language.name} passes ${match[0]} around, so what it deletes or runs is only known when it runs`,
           );
@@ -490,7 +494,14 @@ export function analyzeInterpreterCode(
           break;
         }
         case 'write': {
-          const receiver = pathMethodTarget(code, match.index);
+          const receiver = pathMethodTarget(code, match.index, match[0]);
+          if (
+            receiver === undefined &&
+            RECEIVER_METHODS.test(blank.slice(Math.max(0, match.index - 1), end))
+          ) {
+            unseen(`${via} writes to a path computed when it runs`);
+            break;
+          }
           const path = receiver ?? literal?.args[0];
           const content = receiver !== undefined ? literal?.args[0] : literal?.args[1];
           if (path === undefined) unseen(`${via} writes to a path computed when it runs`);
@@ -523,7 +534,7 @@ export function analyzeInterpreterCode(
         }
         case 'copy':
         case 'move': {
-          const receiver = pathMethodTarget(code, match.index);
+          const receiver = pathMethodTarget(code, match.index, match[0]);
           const [from, to] =
             receiver !== undefined ? [receiver, literal?.args[0]] : [literal?.args[0], literal?.args[1]];
           if (from === undefined || to === undefined) {
@@ -553,9 +564,19 @@ export function analyzeInterpreterCode(
       }
     }
   }
-  if (language.backticks)
-    for (const match of code.matchAll(/`([^`]*)`|\bqx\s*[{(]([^})]*)[})]/g))
-      nested(match[1] ?? match[2]!, { ...context, operations }, `${language.name} backticks`);
+  if (language.backticks) {
+    for (const match of code.matchAll(/`([^`]*)`/g))
+      nested(match[1]!, { ...context, operations }, `${language.name} backticks`);
+    // Perl's qx and Ruby's %x with any delimiter: `qx{...}`, `qx|...|`, `%x(...)`, `%x[...]`.
+    for (const match of code.matchAll(/(?:\bqx\s*|%x)([^\w\s])/g)) {
+      const open = match[1]!;
+      const close = CLOSERS[open] ?? open;
+      const start = match.index + match[0].length;
+      const end = code.indexOf(close, start);
+      if (end !== -1)
+        nested(code.slice(start, end), { ...context, operations }, `${language.name} ${match[0]}`);
+    }
+  }
   if (language === AWK) {
     for (const match of code.matchAll(/(?:print|printf)[^>|;}]*(>>?|\|)\s*("([^"]*)"|[A-Za-z_]\w*)/g)) {
       const text = match[3];
@@ -586,10 +607,29 @@ export function analyzeInterpreterCode(
   return operations;
 }
 
-/** `Path('README.md').write_text(...)`: the path is the receiver, not the argument. */
-function pathMethodTarget(code: string, at: number): string | undefined {
+const CLOSERS: Record<string, string> = { '(': ')', '{': '}', '[': ']', '<': '>' };
+
+const PATH_CALL = /(?:Path|pathlib\.Path|PurePath)\(\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\s*\)/;
+
+/**
+ * `Path('README.md').write_text(...)`: the path is the receiver, not the argument; so is a name
+ * bound to one earlier (`p = Path('src/a.ts')` ... `p.write_text(...)`).
+ */
+function pathMethodTarget(code: string, at: number, called = ''): string | undefined {
   const before = code.slice(Math.max(0, at - 200), at);
-  const match =
-    /(?:Path|pathlib\.Path|PurePath)\(\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\s*\)\s*\.\s*$/.exec(before);
-  return match ? unquote(match[1]!) : undefined;
+  const match = new RegExp(`${PATH_CALL.source}\\s*\\.\\s*$`).exec(before);
+  if (match) return unquote(match[1]!);
+  const name =
+    /^([A-Za-z_]\w*)\s*\./.exec(called.trim())?.[1] ??
+    /(?:^|[^\w.])([A-Za-z_]\w*)\s*\.\s*$/.exec(before)?.[1];
+  if (!name) return undefined;
+  const bindings = [
+    ...code.slice(0, at).matchAll(new RegExp(`(?:^|[^\\w.])${name}\\s*=(?!=)\\s*([^\\n;]*)`, 'g')),
+  ];
+  const last = bindings.at(-1)?.[1];
+  const bound = last === undefined ? undefined : new RegExp(`^${PATH_CALL.source}\\s*$`).exec(last.trim());
+  return bound ? unquote(bound[1]!) : undefined;
 }
+
+/** Methods whose path is their receiver: without a known receiver the path is unknown. */
+const RECEIVER_METHODS = /(?:^|\.)\s*(write_text|write_bytes)$/;

@@ -1011,6 +1011,8 @@ function analyzeInterpreter(name: string, args: WordValue[], context: Context): 
         `${name} -f`,
       );
     if (text === '-m') return; // a module, not a file
+    // `node --test`: the project's test files, as a test runner runs them; `--check` only parses.
+    if (name === 'node' && /^(--test|--check|-c)$/.test(text)) return;
     if (/^(-v|-V|--version|-h|--help)$/.test(text) && args.length === 1) return;
     if (INTERPRETER_VALUED.test(text) && !language.codeOperand) {
       i++;
