@@ -580,10 +580,13 @@ function walkCommand(command: Command, context: Context): void {
       context.line.downloaded.add(operation.target.path);
     // `git clone URL dir`: everything in dir came from the network.
     if (operation.kind === 'git' && operation.args[0] === 'clone') {
-      const positional = operation.args.slice(1).filter((arg) => !arg.startsWith('-'));
-      const url = positional[0];
-      if (url && /^[a-z+]+:\/\/|^[^/]+@[^/]+:|^[^/.][^/]*:/i.test(url) && !url.startsWith('file://')) {
-        const dir = positional[1] ?? basename(url.replace(/\/+$/, '')).replace(/\.git$/, '');
+      const words = operation.args.slice(1);
+      const at = words.findIndex((arg) => /^[a-z][a-z+]*:\/\/|^[^/\s]+@[^/\s]+:/i.test(arg));
+      const url = words[at];
+      if (url && !url.startsWith('file://')) {
+        const named = words[at + 1];
+        const dir =
+          named && !named.startsWith('-') ? named : basename(url.replace(/\/+$/, '')).replace(/\.git$/, '');
         const path = resolveTarget({ text: dir, dynamic: false, glob: false }, operation.cwd).path;
         if (path) context.line.downloaded.add(`${path}/`);
       }

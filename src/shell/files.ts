@@ -164,6 +164,7 @@ export function fileOperations(name: string, args: WordValue[], context: Context
       )
         return [
           { kind: 'write', target: everythingUnder(destination, cwd), mode: 'overwrite', via: `${name} -r` },
+          ...overUnknownFiles(`${name} -r copies`, destination, context),
         ];
       const fromNull = sources.some(
         (operand) => operand.text === '/dev/null' || operand.text === '/dev/zero',
@@ -697,20 +698,21 @@ function extract(name: string, args: WordValue[], context: Context): Operation[]
   }
   dir ??= { text: '.', dynamic: false, glob: false };
   const into = everythingUnder(dir, context.scope.cwd);
-  const operations: Operation[] = [
+  return [
     { kind: 'write', target: into, mode: 'overwrite', via: `${name} into ${dir.text}` },
+    ...overUnknownFiles(`${name} extracts`, dir, context),
   ];
-  // What the archive holds, and so which files it replaces, is only known when it runs; into a
-  // temporary folder it replaces nothing of the project.
+}
+
+/**
+ * An archive extracted, or a tree copied into a folder: which files it replaces, and with what, is
+ * only known when it runs. Into a temporary folder it replaces nothing of the project.
+ */
+function overUnknownFiles(via: string, dir: WordValue, context: Context): Operation[] {
   const folder = resolveTarget(dir, context.scope.cwd).path;
   const temp = ['/tmp', '/var/tmp', context.scope.env.TMPDIR?.replace(/\/+$/, '')].filter(Boolean);
-  if (!folder || !temp.some((base) => folder === base || folder.startsWith(`${base}/`)))
-    operations.push({
-      kind: 'opaque',
-      reason: `${name} extracts files only known when it runs into ${dir.text}`,
-      unseen: true,
-    });
-  return operations;
+  if (folder && temp.some((base) => folder === base || folder.startsWith(`${base}/`))) return [];
+  return [{ kind: 'opaque', reason: `${via} files only known when it runs into ${dir.text}`, unseen: true }];
 }
 
 /**

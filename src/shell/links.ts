@@ -41,7 +41,7 @@ export function resolveOperations(operations: Operation[], resolve: LinkResolver
         return { ...operation, targets: operation.targets.map((t) => follow(t, resolve, true)) };
       case 'write':
         // `ln -s x P` creates P itself: a link already at P is replaced, not written through.
-        return { ...operation, target: follow(operation.target, resolve, operation.via !== 'ln') };
+        return { ...operation, target: follow(operation.target, resolve, !operation.via.startsWith('ln')) };
       case 'move':
         return {
           ...operation,
