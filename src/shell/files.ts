@@ -35,6 +35,40 @@ const LONG_OPTIONS: Record<string, string[]> = {
   truncate: ['size', 'reference', 'no-create', 'io-blocks'],
   ln: ['symbolic', 'force', 'no-dereference', 'target-directory', 'no-target-directory', 'relative'],
 };
+const COMPRESSOR_LONG = [
+  'recursive',
+  'keep',
+  'stdout',
+  'to-stdout',
+  'test',
+  'list',
+  'decompress',
+  'uncompress',
+  'compress',
+  'force',
+  'suffix',
+  'quiet',
+  'verbose',
+  'rm',
+];
+for (const name of [
+  'gzip',
+  'gunzip',
+  'pigz',
+  'unpigz',
+  'bzip2',
+  'bunzip2',
+  'xz',
+  'unxz',
+  'lzma',
+  'unlzma',
+  'lzip',
+  'zstd',
+  'unzstd',
+  'lz4',
+  'brotli',
+])
+  LONG_OPTIONS[name] = COMPRESSOR_LONG;
 const COMMON_LONG = ['help', 'version'];
 
 /** A long option as the tool reads it: itself, or the one known option it is a unique prefix of. */

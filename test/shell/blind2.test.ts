@@ -85,9 +85,11 @@ const CLASSES: Record<string, { stop: string[]; allow: string[] }> = {
       'zip -m -r /tmp/d.zip src',
       '7z a -sdel /tmp/d.7z docs',
       'gio remove src',
+      'gzip --rec src',
     ],
     allow: [
       'gzip -k src/*.ts',
+      'gzip --kee -r src',
       'gzip -c src/app.ts > /tmp/a.gz',
       'zstd src/*.ts',
       'tar -czf /tmp/s.tgz src',
