@@ -282,6 +282,8 @@ function fileFacts(
     else if (run && change.before && change.before !== 'dir' && !status.untracked.has(change.path))
       facts.trackedUnder.add(change.path);
   }
+  // Tracked files with uncommitted changes, as they were before: a deletion loses those changes.
+  if (run) facts.changedUnder = new Set(status.dirty.keys());
   // Under a removed folder, git status names only the changed files: the tracked ones from the index.
   const folders = changes
     .filter((change) => change.before === 'dir' && !change.ignored)

@@ -52,6 +52,18 @@ function policyDiffers(root: string, rev: string): boolean {
   return target.stdout !== tree('HEAD').stdout;
 }
 
+/** Tracked files under the pathspecs with uncommitted changes, staged or not. */
+function changedFiles(root: string, specs: string[]): Set<string> {
+  const args = ['status', '--porcelain=v1', '-z', '--untracked-files=no', '--no-renames', '--', ...specs];
+  const records = git(args, { cwd: root }).stdout.split('\0');
+  // "XY path": a file deleted already (D on either side) has nothing left to lose.
+  return new Set(
+    records
+      .filter((record) => record.length > 3 && !record.slice(0, 2).includes('D'))
+      .map((record) => record.slice(3)),
+  );
+}
+
 export function gatherFacts(
   root: string,
   inRepository: boolean,
@@ -93,6 +105,10 @@ export function gatherFacts(
       .stdout.split('\0')
       .filter(Boolean);
     for (const file of listed) facts.trackedUnder.add(file);
+    // Deleting a tracked file loses its uncommitted changes, as `git checkout -- file` would.
+    const deleted = operations.flatMap((operation) => (operation.kind === 'delete' ? operation.targets : []));
+    if (listed.length && deleted.some((target) => inProject.includes(target)))
+      facts.changedUnder = changedFiles(root, specs);
     const plain = inProject.filter((target) => !target.glob && placeOf(target.path!, facts) === 'project');
     if (plain.length) {
       // A directory pattern (`dist/`) only matches a path that says it is a directory; a path that

@@ -21,6 +21,11 @@ export interface CommandFacts {
   existing: Set<string>;
   /** Uncommitted changes to tracked files (staged or not). */
   dirty: boolean;
+  /**
+   * Tracked files (relative to root) under the deleted targets whose uncommitted changes (staged
+   * or not) exist nowhere else: deleting them loses those changes for good.
+   */
+  changedUnder?: Set<string>;
   /** Untracked files that are not ignored. */
   untracked: boolean;
   /** At least one stash entry. */

@@ -60,8 +60,16 @@ function checkDeletion(target: Target, recursive: boolean, facts: CommandFacts, 
       },
     ];
   }
-  if (!recursive && !target.glob) return [];
   const tracked = trackedFilesOf(target, facts);
+  const changed = tracked.filter((file) => facts.changedUnder?.has(file));
+  if (changed.length)
+    return [
+      {
+        message: `\`${via}\` deletes ${list(changed)} with uncommitted changes, which exist nowhere else.`,
+        alternative: 'Commit the changes first, so the deletion can be undone from git, or ask a human.',
+      },
+    ];
+  if (!recursive && !target.glob) return [];
   if (tracked.length === 0) return [];
   return [
     {

@@ -273,6 +273,11 @@ describe('git state, judged by its effects', () => {
       /no-destructive-git: It discards the uncommitted changes to src\/a\.ts/,
     ],
     [
+      'deleting a file with uncommitted changes',
+      'rm src/a.ts',
+      /no-mass-deletion: .* deletes src\/a\.ts with uncommitted changes/,
+    ],
+    [
       'moving a branch back',
       'git reset -q --hard HEAD~1',
       /no-destructive-git: .*(moves refs\/heads\/main|discards)/,

@@ -91,6 +91,24 @@ const CLASSES: Record<string, { stop: string[]; allow: string[] }> = {
     ],
     allow: ['rm -f untracked.txt', 'for f in dist/*; do rm -f "$f"; done'],
   },
+  // src/index.ts has an uncommitted edit; src/app.ts and src/main.ts have none.
+  'a deletion that loses uncommitted changes': {
+    stop: [
+      'rm src/index.ts',
+      'unlink ./src/index.ts',
+      'rm -f src/app.ts src/index.ts',
+      'git rm -f src/index.ts',
+      'gzip src/index.ts',
+      'python3 -c "import os; os.remove(\'src/index.ts\')"',
+      'cd src && rm -f index.ts',
+    ],
+    allow: [
+      'rm src/app.ts',
+      'git rm src/main.ts',
+      'git rm --cached src/index.ts',
+      'mv src/index.ts src/entry.ts',
+    ],
+  },
   moves: {
     stop: ['mv docs /var/tmp/docs', 'mv -T src/app.ts src/index.ts', 'git mv --force src/main.ts src/app.ts'],
     allow: ['mv src/app.ts src/app2.ts', 'jq . package.json > /tmp/p && mv /tmp/p package.json'],
