@@ -65,7 +65,8 @@ const CLASSES: Record<string, Class> = {
   },
   CDPATH: {
     stop: ['CDPATH=/var; cd log && rm -rf ./*', 'CDPATH=/home; cd nobody && rm -f .bashrc'],
-    allow: ['cd src && rm -f app.ts', 'CDPATH=/x; cd ./docs && ls'],
+    // src/app.ts has an uncommitted edit in this state: deleting it loses that.
+    allow: ['cd src && rm -f main.ts', 'CDPATH=/x; cd ./docs && ls'],
   },
   'package scripts and make targets changed earlier in the line, or run through another program': {
     stop: [
