@@ -42,6 +42,13 @@ export function git(args: readonly string[], options: GitOptions): GitResult {
   return { stdout: stdout.toString('utf8'), status };
 }
 
+/** git could not be started at all: missing from PATH, or the system refused the process. */
+function spawnFailure(args: readonly string[], error: Error): GitError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason = code === 'ENOENT' ? 'git is not installed or not on PATH' : String(error);
+  return new GitError(args, null, reason, { cause: error });
+}
+
 /** Runs git and returns its stdout as bytes (for object contents, whose sizes git gives in bytes). */
 export function gitBytes(args: readonly string[], options: GitOptions): { stdout: Buffer; status: number } {
   const result = childProcess().spawnSync('git', [...GIT_FLAGS, ...args], {
@@ -51,17 +58,7 @@ export function gitBytes(args: readonly string[], options: GitOptions): { stdout
     maxBuffer: 1024 * 1024 * 1024,
     windowsHide: true,
   });
-  if (result.error) {
-    const code = (result.error as NodeJS.ErrnoException).code;
-    throw new GitError(
-      args,
-      null,
-      code === 'ENOENT' ? 'git is not installed or not on PATH' : String(result.error),
-      {
-        cause: result.error,
-      },
-    );
-  }
+  if (result.error) throw spawnFailure(args, result.error);
   const status = result.status ?? -1;
   if (status !== 0 && !options.okStatus?.includes(status)) {
     throw new GitError(args, result.status, String(result.stderr));
@@ -115,13 +112,7 @@ export function gitStream(
       }
     });
     child.on('error', (error) => {
-      const code = (error as NodeJS.ErrnoException).code;
-      failure ??= new GitError(
-        args,
-        null,
-        code === 'ENOENT' ? 'git is not installed or not on PATH' : String(error),
-        { cause: error },
-      );
+      failure ??= spawnFailure(args, error);
     });
     child.on('close', (status) => {
       if (failure) reject(failure);
@@ -157,13 +148,7 @@ export function gitPiped(
     // git gone early (EPIPE on our writes): the exit status or the spawn error says why.
     child.stdin.on('error', () => {});
     child.on('error', (error) => {
-      const code = (error as NodeJS.ErrnoException).code;
-      failure ??= new GitError(
-        args,
-        null,
-        code === 'ENOENT' ? 'git is not installed or not on PATH' : String(error),
-        { cause: error },
-      );
+      failure ??= spawnFailure(args, error);
     });
     child.on('close', (status) => {
       if (failure) reject(failure);
