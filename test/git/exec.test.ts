@@ -1,7 +1,8 @@
 // git that cannot be started at all (not on PATH) is a clear GitError from every way we run it,
 // never a hang or a bare spawn error.
 import { describe, expect, it } from 'vitest';
-import { GitError, git, gitPiped, gitStream } from '../../src/git/exec.js';
+import { GitError } from '../../src/errors.js';
+import { git, gitPiped, gitStream } from '../../src/git/exec.js';
 
 const options = { cwd: process.cwd(), env: { PATH: '/nonexistent' } };
 const missing = /git is not installed or not on PATH/;
